@@ -1,0 +1,150 @@
+"""What every reader produces: decoded text with the structure detection needs.
+
+A reader turns a file (or an archive member, or an email attachment) into a stream
+of :class:`TextUnit` objects. The detector never sees bytes, formats or files; it
+sees text, the records that text is made of (rows, objects, paragraphs, messages)
+and, for tables, which column each cell belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Protocol
+
+
+class DocumentError(Exception):
+    """A file (or part of one) cannot be read; the message says why, without data."""
+
+
+class SkippedDocument(Exception):  # noqa: N818 - a signal, not a failure
+    """A file is deliberately not scanned (unknown binary format, excluded type)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A span of a unit's text that is one record: a row, an object, a paragraph."""
+
+    start: int
+    end: int
+    label: str
+    location: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A table cell: a span of a unit's text and the column it belongs to."""
+
+    start: int
+    end: int
+    column: int
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: its header and the element hints derived from it."""
+
+    header: str
+    hints: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class TextUnit:
+    """A piece of decoded text to scan.
+
+    ``records`` are sorted and do not overlap; when ``None`` the detector treats
+    blank-line separated paragraphs as records. ``cells`` (sorted by start) and
+    ``columns`` describe tables. A finding at text index ``i`` reports the offset
+    ``base_offset + i - origin`` when ``base_offset`` is not ``None`` and
+    ``i >= origin``; text before ``origin`` (an email's header preamble) has no
+    offset. Only candidates starting in ``[own_start, own_end)`` are reported: the
+    rest of the text is overlap with a neighbouring chunk, kept as context.
+    """
+
+    text: str
+    location: str = ""
+    records: Sequence[Record] | None = None
+    cells: Sequence[Cell] = ()
+    columns: Sequence[Column] = ()
+    base_offset: int | None = 0
+    origin: int = 0
+    first_line: int = 1
+    own_start: int = 0
+    own_end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds that keep hostile input from exhausting the machine."""
+
+    max_archive_depth: int = 4
+    max_compression_ratio: float = 200.0
+    max_archive_total: int = 2 << 30
+    max_member_size: int = 512 << 20
+    chunk_chars: int = 4 << 20
+    chunk_overlap: int = 1024
+    max_cells: int = 50_000_000
+
+
+@dataclass
+class ReadContext:
+    """What a reader needs besides the data: limits, depth, and where to report."""
+
+    limits: Limits = field(default_factory=Limits)
+    depth: int = 0
+    problems: list[str] = field(default_factory=list)
+    skipped_members: int = 0
+
+    def warn(self, message: str) -> None:
+        """Record that part of a document could not be read; the scan goes on."""
+        self.problems.append(message)
+
+    def nested(self) -> ReadContext:
+        """Return the context for a document inside this one (archive, attachment)."""
+        if self.depth + 1 > self.limits.max_archive_depth:
+            raise DocumentError(
+                f"nested deeper than {self.limits.max_archive_depth} levels"
+            )
+        child = ReadContext(self.limits, self.depth + 1, self.problems)
+        return child
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Something to read: a file on disk or a member of another document."""
+
+    name: str
+    open: Callable[[], IO[bytes]]
+    size: int | None = None
+
+
+class Reader(Protocol):
+    """A format: which names it claims, and how it turns a source into units."""
+
+    name: str
+    suffixes: tuple[str, ...]
+
+    def read(self, source: Source, context: ReadContext) -> Iterator[TextUnit]:
+        """Yield the units of ``source``; raise :class:`DocumentError` if unreadable."""
+        ...
+
+
+def join_location(*parts: str) -> str:
+    """Join non-empty location parts the way every output shows them."""
+    return ", ".join(part for part in parts if part)
+
+
+__all__: Sequence[str] = (
+    "Cell",
+    "Column",
+    "DocumentError",
+    "Limits",
+    "ReadContext",
+    "Reader",
+    "Record",
+    "SkippedDocument",
+    "Source",
+    "TextUnit",
+    "join_location",
+)
