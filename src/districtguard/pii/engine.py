@@ -1,12 +1,331 @@
-"""The detector: candidates, validation, context, names and linking over a unit."""
+"""The detector: candidates, validation, context, names and linking over a unit.
+
+The pipeline, in order (``docs/detection.md`` explains each step to users):
+
+1. prefilter the text for regions that may hold an element (``candidates``);
+2. find keywords around those regions only (``keywords``);
+3. find candidates in the regions, plus licence-shaped tokens after licence
+   keywords and in licence columns;
+4. judge each candidate by its validators and nearest labels (``resolve``);
+5. look for security codes and expiration dates beside each card;
+6. look for names in each record that holds an element;
+7. link: a record holding a name and a statutory element is statutory.
+"""
 
 from __future__ import annotations
 
-from districtguard.pii.documents.base import TextUnit
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from districtguard.pii import keywords as kw
+from districtguard.pii.candidates import (
+    Candidate,
+    expand,
+    find_candidates,
+    hot_regions,
+)
+from districtguard.pii.context import UnitContext
+from districtguard.pii.documents.base import TextUnit, join_location
+from districtguard.pii.elements import Element
+from districtguard.pii.elements.card_codes import (
+    CARD_REACH,
+    CODE_AFTER_KEYWORD,
+    CODE_CELL,
+    EXPIRY_AFTER_KEYWORD,
+    EXPIRY_CELL,
+    KEYWORD_REACH,
+    mask_code,
+    plausible_expiry,
+)
+from districtguard.pii.elements.driver_license import LICENSE_TOKEN_RE, mask_license
+from districtguard.pii.elements.person_name import (
+    find_names,
+    mask_name,
+    normalise_name,
+    split_name_cell,
+)
 from districtguard.pii.findings import Finding
+from districtguard.pii.fingerprint import fingerprint
+from districtguard.pii.masking import mask_tail
 from districtguard.pii.options import DetectOptions
+from districtguard.pii.resolve import resolve
+from districtguard.pii.tables import FIRST_NAME, NAME_HINTS
+
+LICENSE_AFTER_KEYWORD = 48
+
+
+@dataclass(slots=True)
+class Detection:
+    """A judged element in a unit, before it becomes a :class:`Finding`."""
+
+    start: int
+    end: int
+    element: Element
+    kind: str
+    confidence: float
+    masked: str
+    normalised: str
+    record: int
+    statutory: bool = False
+
+
+def _license_candidates(ctx: UnitContext) -> list[Candidate]:
+    """Return licence-shaped tokens right after licence keywords and in DL columns."""
+    found: list[Candidate] = []
+    for hit in ctx.keywords.hits:
+        if hit.group not in (kw.DL, kw.DL_ABBR):
+            continue
+        match = LICENSE_TOKEN_RE.search(
+            ctx.text, hit.end, hit.end + LICENSE_AFTER_KEYWORD
+        )
+        if match is not None:
+            found.append(
+                Candidate(match.start(), match.end(), "license", match.group())
+            )
+    for cell in ctx.unit.cells:
+        if kw.DL in ctx.column_hints(cell):
+            match = LICENSE_TOKEN_RE.search(ctx.text, cell.start, cell.end)
+            if match is not None:
+                found.append(
+                    Candidate(match.start(), match.end(), "license", match.group())
+                )
+    return found
+
+
+def _mask(element: Element, raw: str) -> str:
+    if element in (Element.CARD_SECURITY_CODE, Element.CARD_EXPIRATION):
+        return mask_code(raw)
+    if element is Element.DRIVER_LICENSE:
+        return mask_license(raw)
+    return mask_tail(raw)
+
+
+def _judge(
+    ctx: UnitContext, options: DetectOptions, candidates: list[Candidate]
+) -> list[Detection]:
+    unit = ctx.unit
+    own_end = len(unit.text) if unit.own_end is None else unit.own_end
+    taken_until = -1
+    detections: list[Detection] = []
+    for candidate in sorted(candidates, key=lambda c: (c.start, -c.end)):
+        if not unit.own_start <= candidate.start < own_end:
+            continue
+        if candidate.start < taken_until:
+            continue
+        record = ctx.record_index(candidate.start)
+        verdict = resolve(candidate, ctx, record, options)
+        if verdict is None:
+            continue
+        taken_until = candidate.end
+        detections.append(
+            Detection(
+                candidate.start,
+                candidate.end,
+                verdict.element,
+                verdict.kind,
+                verdict.confidence,
+                _mask(verdict.element, candidate.text),
+                verdict.normalised,
+                record,
+            )
+        )
+    return detections
+
+
+def _expiry_norm(month: str, year: str) -> str:
+    return f"{int(month):02d}/{year[-2:]}"
+
+
+def _card_codes(ctx: UnitContext, cards: list[Detection]) -> list[Detection]:
+    """Return security codes and expiration dates that belong to ``cards``."""
+    found: dict[tuple[int, int], Detection] = {}
+    text = ctx.text
+
+    def add(
+        span: tuple[int, int], element: Element, conf: float, norm: str, card: Detection
+    ) -> None:
+        kind = "cvv" if element is Element.CARD_SECURITY_CODE else "expiry"
+        masked = mask_code(text[span[0] : span[1]])
+        found.setdefault(
+            span, Detection(*span, element, kind, conf, masked, norm, card.record)
+        )
+
+    for card in cards:
+        low, high = ctx.scope(card.record, card.start, card.end)
+        for hit in ctx.keywords.between(low, high):
+            reach = min(high, hit.end + KEYWORD_REACH)
+            if hit.group == kw.CVV:
+                m = CODE_AFTER_KEYWORD.match(text, hit.end, reach)
+                if m is not None:
+                    add(m.span(1), Element.CARD_SECURITY_CODE, 0.85, m.group(1), card)
+            elif hit.group == kw.EXPIRY:
+                m = EXPIRY_AFTER_KEYWORD.match(text, hit.end, reach)
+                if m is not None and plausible_expiry(m.group(1), m.group(2)):
+                    norm = _expiry_norm(m.group(1), m.group(2))
+                    add(
+                        (m.start(1), m.end(2)),
+                        Element.CARD_EXPIRATION,
+                        0.85,
+                        norm,
+                        card,
+                    )
+        # "4111 1111 1111 1111 04/28": a date right after the number is its expiry.
+        m = EXPIRY_AFTER_KEYWORD.match(text, card.end, min(high, card.end + CARD_REACH))
+        if m is not None and plausible_expiry(m.group(1), m.group(2)):
+            norm = _expiry_norm(m.group(1), m.group(2))
+            add((m.start(1), m.end(2)), Element.CARD_EXPIRATION, 0.7, norm, card)
+        for cell in ctx.cells_in(low, high):
+            hints = ctx.column_hints(cell)
+            if kw.CVV in hints and (m := CODE_CELL.match(text, cell.start, cell.end)):
+                add(m.span(1), Element.CARD_SECURITY_CODE, 0.85, m.group(1), card)
+            m = (
+                EXPIRY_CELL.match(text, cell.start, cell.end)
+                if kw.EXPIRY in hints
+                else None
+            )
+            if m is not None and plausible_expiry(m.group(1), m.group(2)):
+                norm = _expiry_norm(m.group(1), m.group(2))
+                add((m.start(1), m.end(2)), Element.CARD_EXPIRATION, 0.85, norm, card)
+    return list(found.values())
+
+
+def _scopes(
+    ctx: UnitContext, detections: list[Detection]
+) -> list[tuple[int, int, int]]:
+    """Return (record, low, high) spans to search for names, overlaps merged."""
+    spans = sorted(
+        {(d.record, *ctx.scope(d.record, d.start, d.end)) for d in detections}
+    )
+    merged: list[tuple[int, int, int]] = []
+    for record, low, high in spans:
+        if merged and merged[-1][0] == record and low <= merged[-1][2]:
+            merged[-1] = (record, merged[-1][1], max(high, merged[-1][2]))
+        else:
+            merged.append((record, low, high))
+    return merged
+
+
+def _name_detection(
+    span: tuple[int, int], first: str, last: str, conf: float, record: int
+) -> Detection:
+    return Detection(
+        *span,
+        Element.PERSON_NAME,
+        "name",
+        conf,
+        mask_name(first, last),
+        normalise_name(first, last),
+        record,
+    )
+
+
+def _names(ctx: UnitContext, detections: list[Detection]) -> list[Detection]:
+    """Return names in name columns and in the text around each detection."""
+    found: list[Detection] = []
+    for record, low, high in _scopes(ctx, detections):
+        taken: list[tuple[int, int]] = []
+        for cell in ctx.cells_in(low, high):
+            hints = ctx.column_hints(cell) & NAME_HINTS
+            parts = split_name_cell(ctx.text[cell.start : cell.end]) if hints else None
+            if parts is None:
+                continue
+            first, last = (parts[1], "") if FIRST_NAME in hints else parts
+            found.append(
+                _name_detection((cell.start, cell.end), first, last, 0.85, record)
+            )
+            taken.append((cell.start, cell.end))
+        for name in find_names(ctx.text, low, high):
+            if any(s < name.end and name.start < e for s, e in taken):
+                continue
+            span = (name.start, name.end)
+            found.append(
+                _name_detection(span, name.first, name.last, name.confidence, record)
+            )
+    return found
+
+
+def _link(
+    ctx: UnitContext,
+    options: DetectOptions,
+    detections: list[Detection],
+    names: list[Detection],
+) -> None:
+    """Mark statutory every linked pair of a name and a statutory element."""
+    names = sorted(names, key=lambda n: n.start)
+    starts = [n.start for n in names]
+    for detection in detections:
+        if not options.rules.is_statutory(detection.element):
+            continue
+        low, high = ctx.scope(detection.record, detection.start, detection.end)
+        for name in names[bisect_left(starts, low) : bisect_left(starts, high)]:
+            if name.record == detection.record:
+                detection.statutory = True
+                name.statutory = True
+
+
+def _location(ctx: UnitContext, detection: Detection) -> str:
+    unit = ctx.unit
+    cell = ctx.cell_at(detection.start)
+    if cell is not None:
+        where = cell.location
+    elif ctx.record_location(detection.record):
+        where = ctx.record_location(detection.record)
+    else:
+        line = ctx.lines.line(detection.start)
+        where = f"line {line}, column {ctx.lines.column(detection.start)}"
+    return join_location(unit.location, where)
+
+
+def _finding(
+    ctx: UnitContext, path: str, options: DetectOptions, d: Detection
+) -> Finding:
+    unit = ctx.unit
+    start: int | None = None
+    end: int | None = None
+    if unit.base_offset is not None and d.start >= unit.origin:
+        start = unit.base_offset + d.start - unit.origin
+        end = unit.base_offset + d.end - unit.origin
+    record = ctx.record_label(d.record, d.start)
+    return Finding(
+        path=path,
+        element=d.element,
+        start=start,
+        end=end,
+        location=_location(ctx, d),
+        confidence=d.confidence,
+        masked=d.masked,
+        fingerprint=fingerprint(options.fingerprint_key, d.element.value, d.normalised),
+        record=join_location(unit.location, record),
+        statutory=d.statutory,
+        kind=d.kind,
+    )
 
 
 def detect(unit: TextUnit, path: str, options: DetectOptions) -> list[Finding]:
     """Return the findings in ``unit``, sorted by position."""
-    raise NotImplementedError
+    regions = hot_regions(unit.text)
+    if not regions and not unit.cells:
+        return []
+    context_regions = expand(regions, options.window, len(unit.text))
+    if unit.cells:
+        context_regions = [(0, len(unit.text))]
+    hits: list[kw.KeywordHit] = []
+    for low, high in context_regions:
+        hits.extend(kw.find_keywords(unit.text, low, high))
+    ctx = UnitContext(unit, kw.KeywordIndex(hits), options.window)
+    candidates = list(find_candidates(unit.text, regions))
+    candidates.extend(_license_candidates(ctx))
+    detections = _judge(ctx, options, candidates)
+    if not detections:
+        return []
+    cards = [d for d in detections if d.element is Element.PAYMENT_CARD]
+    detections.extend(_card_codes(ctx, cards))
+    names = _names(ctx, detections)
+    _link(ctx, options, detections, names)
+    everything = [
+        d
+        for d in (*detections, *names)
+        if d.element in options.elements and d.confidence >= options.min_confidence
+    ]
+    everything.sort(key=lambda d: (d.start, d.end))
+    return [_finding(ctx, path, options, d) for d in everything]

@@ -21,7 +21,7 @@ HOME_ENV = "DISTRICTGUARD_HOME"
 KEY_BYTES = 32
 
 
-class KeyError_(Exception):  # noqa: N801 - avoids shadowing the builtin KeyError
+class FingerprintKeyError(Exception):
     """The fingerprint key is missing, unreadable or malformed."""
 
 
@@ -43,9 +43,11 @@ def _decode_key(text: str, where: str) -> bytes:
         try:
             key = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         except (binascii.Error, ValueError):
-            raise KeyError_(f"{where} is neither hex nor base64") from None
+            raise FingerprintKeyError(f"{where} is neither hex nor base64") from None
     if len(key) < 16:
-        raise KeyError_(f"{where} holds {len(key)} bytes; at least 16 are needed")
+        raise FingerprintKeyError(
+            f"{where} holds {len(key)} bytes; at least 16 are needed"
+        )
     return key
 
 
@@ -65,9 +67,13 @@ def load_key(create: bool = True) -> bytes:
         return _decode_key(path.read_text(encoding="ascii"), str(path))
     except FileNotFoundError:
         if named or not create:
-            raise KeyError_(f"fingerprint key file {path} does not exist") from None
+            raise FingerprintKeyError(
+                f"fingerprint key file {path} does not exist"
+            ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise KeyError_(f"cannot read fingerprint key file {path}: {exc}") from None
+        raise FingerprintKeyError(
+            f"cannot read fingerprint key file {path}: {exc}"
+        ) from None
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = secrets.token_bytes(KEY_BYTES)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -1,0 +1,138 @@
+"""The candidate pass: find every number shaped like an element, fast.
+
+Two stages. A prefilter (Hyperscan, when installed) scans the whole text at
+gigabytes per second for anything digit-shaped or a licence keyword and returns
+the few regions worth a closer look; clean prose yields none. The candidate
+expression then runs over those regions only. Without Hyperscan the whole text is
+one region: the results are the same, only slower.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+try:  # Hyperscan wheels exist for the common platforms; elsewhere use ``re`` alone.
+    import hyperscan
+except ImportError:  # pragma: no cover - exercised on platforms without wheels
+    hyperscan = None  # type: ignore[assignment]
+
+# Not preceded by a word character or by characters that make a number part of
+# something longer (a decimal, a date, an amount, a hyphenated code).
+_BEFORE = r"(?<![\w.\-/+$@#])"
+_AFTER = r"(?!\w|[-./]\d)"
+
+CANDIDATE_RE = re.compile(
+    _BEFORE + r"(?:"
+    r"(?P<ssn>\d{3}(?P<d1>[-. ])\d{2}(?P=d1)\d{4})"
+    r"|(?P<card>\d{4}(?P<d2>[ -])\d{4}(?P=d2)\d{4}(?P=d2)\d{1,4}(?:(?P=d2)\d{1,3})?"
+    r"|\d{4}(?P<d3>[ -])\d{6}(?P=d3)\d{4,5})"
+    r"|(?P<aba>\d{4}-\d{4}-\d)"
+    r"|(?P<spaced>\d{3} \d{3} \d{3})"
+    r"|(?P<digits>\d{6,19})"
+    r"|(?P<alnum>[A-Z]{1,3}\d{4,14})"
+    r")" + _AFTER
+)
+
+# Bytes patterns whose matches end inside (or right after) every candidate above.
+_PREFILTER_PATTERNS: tuple[bytes, ...] = (
+    rb"[0-9]{3}[-. ][0-9]{2}[-. ][0-9]{4}",
+    rb"[0-9]{4}[ \-][0-9]{4}",
+    rb"[0-9]{4}[ \-][0-9]{6}",
+    rb"[0-9]{4}-[0-9]{4}-[0-9]",
+    rb"[0-9]{3} [0-9]{3} [0-9]{3}",
+    rb"(?:^|[^0-9])[0-9]{6}",
+    rb"[A-Z][0-9]{4}",
+)
+# Licence keywords open a region of their own: some state formats (all letters,
+# or letters between digits) have no digit run the patterns above would catch.
+_ANCHOR_PATTERN = rb"\b(?:drivers?|licen[cs]e|lic|dl|cdl|dln|id|identification)\b"
+_ANCHOR_ID = len(_PREFILTER_PATTERNS)
+REACH = 48  # longest candidate (23) plus margin, on either side of a hit
+ANCHOR_REACH = 96  # how far after a licence keyword a number is looked for
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span that may be an element, and which branch of the expression found it."""
+
+    start: int
+    end: int
+    shape: str
+    text: str
+
+
+def _compile_database() -> Any:
+    if hyperscan is None:
+        return None
+    database = hyperscan.Database()
+    expressions = [*_PREFILTER_PATTERNS, _ANCHOR_PATTERN]
+    flags = [0] * len(_PREFILTER_PATTERNS) + [hyperscan.HS_FLAG_CASELESS]
+    database.compile(
+        expressions=expressions,
+        ids=list(range(len(expressions))),
+        elements=len(expressions),
+        flags=flags,
+    )
+    return database
+
+
+_DATABASE = _compile_database()
+
+
+def _merge(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for low, high in spans:
+        low, high = max(low, 0), min(high, size)
+        if merged and low <= merged[-1][1]:
+            if high > merged[-1][1]:
+                merged[-1] = (merged[-1][0], high)
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def hot_regions(text: str) -> list[tuple[int, int]]:
+    """Return merged ``(start, end)`` regions of ``text`` that may hold candidates."""
+    if _DATABASE is None or len(text) < 256:
+        return [(0, len(text))] if text else []
+    data = text.encode("latin-1", errors="replace")  # one byte per character
+    spans: list[tuple[int, int]] = []
+    append = spans.append
+
+    def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
+        if pattern == _ANCHOR_ID:
+            append((end, end + ANCHOR_REACH))
+        else:
+            append((end - REACH, end + REACH))
+
+    _DATABASE.scan(data, match_event_handler=on_match)
+    return _merge(spans, len(text))
+
+
+def find_candidates(text: str, regions: list[tuple[int, int]]) -> Iterator[Candidate]:
+    """Yield candidates in ``regions`` of ``text``, each once, in order."""
+    last_end = -1
+    for low, high in regions:
+        for match in CANDIDATE_RE.finditer(text, low, high):
+            if match.start() < last_end:
+                continue
+            last_end = match.end()
+            shape = match.lastgroup or ""
+            if shape.startswith("d") and shape not in ("digits",):
+                shape = next(
+                    name
+                    for name in ("ssn", "card", "aba", "spaced", "digits", "alnum")
+                    if match.group(name)
+                )
+            yield Candidate(match.start(), match.end(), shape, match.group())
+
+
+def expand(
+    regions: list[tuple[int, int]], reach: int, size: int
+) -> list[tuple[int, int]]:
+    """Return ``regions`` widened by ``reach`` on both sides and merged again."""
+    return _merge([(low - reach, high + reach) for low, high in regions], size)

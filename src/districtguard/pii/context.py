@@ -1,0 +1,164 @@
+"""Where a position sits in a unit: its record, its cell, its line, its labels."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from districtguard.pii.documents.base import Cell, Record, TextUnit
+from districtguard.pii.keywords import KeywordIndex
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+# Hits after a value count, but a label usually precedes what it names: one that
+# follows must be close and on the same line ("234-56-7891 (SSN)").
+FOLLOWING_PENALTY = 24
+FOLLOWING_REACH = 40
+# A record longer than this links a name to an element only within the window.
+WHOLE_RECORD_LIMIT = 2000
+LONG_PARAGRAPH = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """The nearest keyword of one group: how far away, and its value (a state)."""
+
+    distance: int
+    value: str
+
+
+class LineIndex:
+    """Line numbers of positions, counted once and cached at checkpoints."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self._text = text
+        self._positions = [0]
+        self._lines = [first_line]
+
+    def line(self, position: int) -> int:
+        """Return the line number of ``position``."""
+        index = bisect.bisect_right(self._positions, position) - 1
+        base, line = self._positions[index], self._lines[index]
+        line += self._text.count("\n", base, position)
+        if index == len(self._positions) - 1:  # queries mostly move forward
+            self._positions.append(position)
+            self._lines.append(line)
+        return line
+
+    def column(self, position: int) -> int:
+        """Return the 1-based column of ``position`` on its line."""
+        return position - (self._text.rfind("\n", 0, position) + 1) + 1
+
+
+class UnitContext:
+    """Structure and keywords of one unit, for the questions detection asks."""
+
+    def __init__(self, unit: TextUnit, keywords: KeywordIndex, window: int) -> None:
+        self.unit = unit
+        self.text = unit.text
+        self.keywords = keywords
+        self.window = window
+        self.lines = LineIndex(unit.text, unit.first_line)
+        self._records: list[Record] = list(unit.records or ())
+        self._paragraphs = unit.records is None
+        if self._paragraphs:
+            self._records = self._paragraph_records()
+        self._record_starts = [record.start for record in self._records]
+        self._cells = unit.cells
+        self._cell_starts = [cell.start for cell in unit.cells]
+
+    def _paragraph_records(self) -> list[Record]:
+        records: list[Record] = []
+        start = 0
+        for match in _PARAGRAPH_BREAK.finditer(self.text):
+            records.append(Record(start, match.start(), ""))
+            start = match.end()
+        records.append(Record(start, len(self.text), ""))
+        return records
+
+    def record_index(self, position: int) -> int:
+        """Return the index of the record holding ``position`` (-1 if none)."""
+        index = bisect.bisect_right(self._record_starts, position) - 1
+        if index >= 0 and position < self._records[index].end:
+            return index
+        return -1
+
+    def record_span(self, index: int) -> tuple[int, int]:
+        """Return the text span of a record (the whole text for -1)."""
+        if index < 0:
+            return 0, len(self.text)
+        record = self._records[index]
+        return record.start, record.end
+
+    def record_label(self, index: int, position: int) -> str:
+        """Return how a record is named in findings."""
+        if index >= 0 and self._records[index].label:
+            return self._records[index].label
+        low, high = self.record_span(index)
+        if high - low > LONG_PARAGRAPH:  # a log or list: name the line instead
+            return f"line {self.lines.line(position)}"
+        first = self.lines.line(low)
+        last = first + self.text.count("\n", low, max(low, high - 1))
+        return f"line {first}" if first == last else f"lines {first}-{last}"
+
+    def record_location(self, index: int) -> str:
+        """Return the record's own location, if its reader gave one."""
+        return self._records[index].location if index >= 0 else ""
+
+    def scope(self, index: int, start: int, end: int) -> tuple[int, int]:
+        """Return the span where a name links to an element at ``start:end``."""
+        low, high = self.record_span(index)
+        if high - low <= WHOLE_RECORD_LIMIT or self._cells:
+            return low, high
+        return max(low, start - self.window), min(high, end + self.window)
+
+    def cell_at(self, position: int) -> Cell | None:
+        """Return the table cell containing ``position``, if any."""
+        index = bisect.bisect_right(self._cell_starts, position) - 1
+        if index >= 0 and position < self._cells[index].end:
+            return self._cells[index]
+        return None
+
+    def cells_in(self, low: int, high: int) -> list[Cell]:
+        """Return the cells that start inside ``[low, high)``."""
+        first = bisect.bisect_left(self._cell_starts, low)
+        last = bisect.bisect_left(self._cell_starts, high)
+        return list(self._cells[first:last])
+
+    def column_hints(self, cell: Cell | None) -> frozenset[str]:
+        """Return the hints of a cell's column."""
+        if cell is None or cell.column >= len(self.unit.columns):
+            return frozenset()
+        return self.unit.columns[cell.column].hints
+
+    def labels(self, start: int, end: int, record: int) -> dict[str, Label]:
+        """Return, per keyword group, the nearest label of the span ``start:end``.
+
+        Column hints are at distance 0. Keywords count within the window on both
+        sides, inside the same record; one that follows the value is penalised.
+        """
+        low, high = self.record_span(record)
+        low, high = max(low, start - self.window), min(high, end + self.window)
+        found: dict[str, Label] = {}
+        cell = self.cell_at(start)
+        for hint in self.column_hints(cell):
+            group, _, value = hint.partition(":")
+            found[group] = Label(0, value)
+        for hit in self.keywords.between(low, high):
+            if hit.end <= start:
+                distance = start - hit.end
+            elif hit.start >= end:
+                if cell is None and (
+                    hit.start - end > FOLLOWING_REACH
+                    or "\n" in self.text[end : hit.start]
+                ):
+                    continue
+                distance = hit.start - end + FOLLOWING_PENALTY
+            else:
+                continue
+            if cell is not None and not cell.start <= hit.start < cell.end:
+                distance += 1  # another cell's words: after this column's header
+            known = found.get(hit.group)
+            if known is None or distance < known.distance:
+                found[hit.group] = Label(distance, hit.value)
+        return found

@@ -1,0 +1,371 @@
+"""Context keywords: the words that say what a nearby number is.
+
+Lists follow Microsoft Purview's keyword groups (``reference/pii-rules.md``),
+trimmed of words that mean something else in a school district ("transaction",
+"reference number") and extended with the labels district exports use. Matching is
+whole-word and case-insensitive, except the two-letter state codes, which count
+only in upper case ("OK", "IN", "OR" are ordinary words in lower case). The
+longest keyword at a position wins, so "student id" is a negative label and not
+the ID keyword inside it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import product
+
+import ahocorasick
+
+from districtguard.pii.elements.driver_license import STATE_SPELLINGS, STATES
+
+SSN = "ssn"
+ITIN = "itin"
+DL = "dl"
+DL_ABBR = "dl_abbr"
+STATE = "state"
+CARD = "card"
+CVV = "cvv"
+EXPIRY = "expiry"
+BANK = "bank"
+ROUTING = "routing"
+PASSPORT = "passport"
+ACCESS_CODE = "access_code"
+NEGATIVE = "negative"
+
+_DRIVER = ("driver", "drivers", "driver's", "driver’s", "driving", "operator's")
+_LICENSE = ("license", "licence", "lic", "lic.", "license number", "license no")
+
+WORDS: dict[str, tuple[str, ...]] = {
+    SSN: (
+        "ssn",
+        "ssns",
+        "ss#",
+        "ss #",
+        "ssn#",
+        "soc sec",
+        "soc. sec.",
+        "soc sec #",
+        "social security",
+        "social security number",
+        "social security no",
+        "social security #",
+        "social sec",
+        "ssa number",
+        "ss number",
+        "ss no",
+        "ssno",
+        "soc_sec",
+        "social_security",
+    ),
+    ITIN: (
+        "itin",
+        "i.t.i.n.",
+        "itins",
+        "individual taxpayer",
+        "taxpayer id",
+        "taxpayer identification",
+        "tax id",
+        "taxid",
+        "tax identification",
+        "tin",
+    ),
+    DL: (
+        *(f"{d} {lic}" for d, lic in product(_DRIVER, _LICENSE)),
+        *(f"{d}{lic}" for d, lic in product(("driver", "drivers"), ("license", "lic"))),
+        "dl number",
+        "dl no",
+        "dl #",
+        "dl#",
+        "dln",
+        "cdl",
+        "cdl#",
+        "cdl number",
+        "state id",
+        "state id card",
+        "state identification",
+        "state identification card",
+        "identification card",
+        "id card",
+        "license number",
+        "license #",
+        "license no",
+        "licence number",
+        "driver license number",
+        "drivers_license",
+        "driver_license",
+        "dl_number",
+    ),
+    DL_ABBR: ("dl", "dls", "lic", "lic#", "id", "id#", "id number", "id no"),
+    CARD: (
+        "credit card",
+        "credit cards",
+        "debit card",
+        "debit cards",
+        "card number",
+        "card no",
+        "card no.",
+        "card #",
+        "card num",
+        "cardnumber",
+        "cc#",
+        "cc #",
+        "ccn",
+        "cc number",
+        "visa",
+        "mastercard",
+        "master card",
+        "amex",
+        "american express",
+        "discover card",
+        "diners club",
+        "jcb",
+        "unionpay",
+        "cardholder",
+        "card holder",
+        "payment card",
+        "bank card",
+        "check card",
+        "atm card",
+        "purchasing card",
+        "p-card",
+        "pcard",
+        "corporate card",
+        "card on file",
+        "card",
+        "credit",
+        "debit",
+        "card_number",
+        "pan",
+    ),
+    CVV: (
+        "cvv",
+        "cvv2",
+        "cvc",
+        "cvc2",
+        "cid",
+        "csc",
+        "cvn",
+        "security code",
+        "card verification",
+        "verification code",
+        "card security code",
+        "security number",
+        "card code",
+    ),
+    EXPIRY: (
+        "exp",
+        "exp.",
+        "exp date",
+        "expiration",
+        "expiration date",
+        "expiry",
+        "expiry date",
+        "expires",
+        "valid thru",
+        "valid through",
+        "good thru",
+        "exp_date",
+        "expiration_date",
+    ),
+    BANK: (
+        *(
+            f"{kind} {label}"
+            for kind, label in product(
+                ("bank", "checking", "savings", "debit", "deposit"),
+                (
+                    "account",
+                    "account number",
+                    "account #",
+                    "acct",
+                    "acct #",
+                    "acct no",
+                    "acct number",
+                    "account no",
+                    "acct. no.",
+                ),
+            )
+        ),
+        "account number",
+        "account no",
+        "account #",
+        "acct",
+        "acct #",
+        "acct no",
+        "acct number",
+        "acct#",
+        "a/c",
+        "direct deposit",
+        "checking",
+        "savings",
+        "account",
+        "bank_account",
+        "account_number",
+    ),
+    ROUTING: (
+        "routing",
+        "routing number",
+        "routing no",
+        "routing #",
+        "routing#",
+        "aba",
+        "aba#",
+        "aba number",
+        "aba routing",
+        "rtn",
+        "transit number",
+        "routing transit number",
+        "bank routing",
+        "routing_number",
+    ),
+    PASSPORT: ("passport", "passport number", "passport no", "passport #"),
+    ACCESS_CODE: ("pin", "password", "passcode", "access code", "pin number"),
+    NEGATIVE: (
+        "phone",
+        "telephone",
+        "tel",
+        "cell",
+        "mobile",
+        "fax",
+        "zip",
+        "zip code",
+        "postal code",
+        "student id",
+        "student number",
+        "student #",
+        "student no",
+        "stu id",
+        "employee id",
+        "employee number",
+        "employee #",
+        "emp id",
+        "staff id",
+        "badge",
+        "invoice",
+        "inv",
+        "po",
+        "p.o.",
+        "purchase order",
+        "order",
+        "order number",
+        "order #",
+        "asset",
+        "asset tag",
+        "tag",
+        "serial",
+        "serial number",
+        "serial no",
+        "s/n",
+        "tracking",
+        "tracking number",
+        "case number",
+        "ticket",
+        "ticket #",
+        "ref",
+        "reference",
+        "confirmation",
+        "claim",
+        "policy number",
+        "model",
+        "part number",
+        "sku",
+        "upc",
+        "isbn",
+        "lot",
+        "check number",
+        "check #",
+        "receipt",
+        "student_id",
+        "employee_id",
+        "phone_number",
+        "lunch pin",
+        "lunch number",
+        "locker",
+        "room",
+        "ext",
+        "extension",
+        "npi",
+        "ein",
+        "vendor id",
+        "vendor number",
+        "district id",
+        "state student id",
+        "ssid",
+        "version",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordHit:
+    """A keyword found in text: where, which group, and (for states) which state."""
+
+    start: int
+    end: int
+    group: str
+    value: str = ""
+
+
+def _build() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    entries: dict[str, tuple[str, str, bool]] = {}
+    for group, words in WORDS.items():
+        for word in words:
+            entries.setdefault(word.lower(), (group, "", False))
+    for spelling, code in STATE_SPELLINGS.items():
+        entries.setdefault(spelling.lower(), (STATE, code, False))
+    for code in STATES:
+        # Upper case only; checked against the original text after matching.
+        entries.setdefault(code.lower(), (STATE, code, True))
+    for word, (group, value, exact_case) in entries.items():
+        automaton.add_word(word, (len(word), group, value, exact_case))
+    automaton.make_automaton()
+    return automaton
+
+
+_AUTOMATON = _build()
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def find_keywords(
+    text: str, start: int = 0, end: int | None = None
+) -> list[KeywordHit]:
+    """Return whole-word keyword hits in ``text[start:end]``, leftmost-longest."""
+    end = len(text) if end is None else end
+    window = text[start:end]
+    lowered = window.lower()
+    if len(lowered) != len(window):  # a few Unicode letters lengthen when lowered
+        lowered = window.translate(_ASCII_LOWER)
+    hits: list[KeywordHit] = []
+    size = len(text)
+    for last, (length, group, value, exact_case) in _AUTOMATON.iter_long(lowered):
+        first = start + last - length + 1
+        after = start + last + 1
+        if first > 0 and text[first - 1].isalnum() and text[first].isalnum():
+            continue
+        if after < size and text[after].isalnum() and text[after - 1].isalnum():
+            continue
+        if exact_case and text[first:after] != value:
+            continue
+        hits.append(KeywordHit(first, after, group, value))
+    return hits
+
+
+class KeywordIndex:
+    """Keyword hits of one text, sorted, for proximity questions."""
+
+    def __init__(self, hits: list[KeywordHit]) -> None:
+        self.hits = hits
+        self._starts = [hit.start for hit in hits]
+
+    def between(self, low: int, high: int) -> Iterator[KeywordHit]:
+        """Yield hits that lie entirely inside ``[low, high)``."""
+        index = bisect.bisect_left(self._starts, low)
+        while index < len(self.hits) and self.hits[index].start < high:
+            hit = self.hits[index]
+            if hit.end <= high:
+                yield hit
+            index += 1

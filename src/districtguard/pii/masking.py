@@ -1,0 +1,20 @@
+"""Masked values: only what statutory redaction would leave visible."""
+
+from __future__ import annotations
+
+
+def mask_tail(raw: str, visible: int = 4) -> str:
+    """Keep separators and the last ``visible`` letters or digits; star the rest.
+
+    ``123-45-6789`` becomes ``***-**-6789`` and ``4111 1111 1111 1111`` becomes
+    ``**** **** **** 1111``: the shape stays readable, the value does not.
+    """
+    remaining = sum(ch.isalnum() for ch in raw)
+    out = []
+    for ch in raw:
+        if ch.isalnum():
+            out.append(ch if remaining <= visible else "*")
+            remaining -= 1
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -1,0 +1,220 @@
+"""Decide what a candidate is: validators first, then the labels around it.
+
+A self-validating shape (a dashed SSN, a Luhn-valid card with a known issuer)
+stands on its own and keywords only raise its confidence. A bare digit run could
+be many things, so it becomes whatever its nearest label says — SSN, licence,
+routing or account number — and nothing at all when the nearest label is a
+negative one ("student id", "phone", "invoice") or there is no label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from districtguard.pii import keywords as kw
+from districtguard.pii.candidates import Candidate
+from districtguard.pii.context import Label, UnitContext
+from districtguard.pii.elements import Element
+from districtguard.pii.elements import driver_license as dl
+from districtguard.pii.elements.bank_account import account_plausible
+from districtguard.pii.elements.government_id import passport_plausible
+from districtguard.pii.elements.payment_card import classify_card
+from districtguard.pii.elements.routing_number import routing_valid
+from districtguard.pii.elements.ssn import (
+    SsnVerdict,
+    assigned_before_2011,
+    classify_ssn,
+)
+from districtguard.pii.options import DetectOptions
+
+NONE = 1 << 30  # the distance of a label that is not there
+NEAR = 60  # a label this close is unmistakably about the value
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What a candidate was judged to be (no raw value is kept beyond this)."""
+
+    element: Element
+    kind: str
+    confidence: float
+    normalised: str
+
+
+def _distance(labels: dict[str, Label], *groups: str) -> int:
+    return min((labels[g].distance for g in groups if g in labels), default=NONE)
+
+
+def _beaten_by_negative(labels: dict[str, Label], distance: int) -> bool:
+    return _distance(labels, kw.NEGATIVE) < distance
+
+
+def _ssn(digits: str, labels: dict[str, Label], formatted: bool) -> Verdict | None:
+    verdict = classify_ssn(digits)
+    label = _distance(labels, kw.SSN)
+    if verdict is SsnVerdict.ITIN:
+        label = _distance(labels, kw.ITIN, kw.SSN)
+        if label == NONE or _beaten_by_negative(labels, label):
+            return None
+        confidence = 0.85 if formatted else 0.75
+        return Verdict(Element.GOVERNMENT_ID, "itin", confidence, digits)
+    if verdict is not SsnVerdict.SSN:
+        return None
+    if _beaten_by_negative(labels, label):
+        return None
+    early = assigned_before_2011(digits)
+    if label == NONE:
+        if not formatted:
+            return None
+        return Verdict(Element.SSN, "ssn", 0.65 if early else 0.6, digits)
+    if formatted:
+        return Verdict(Element.SSN, "ssn", 0.85, digits)
+    return Verdict(Element.SSN, "ssn", 0.75 if early else 0.7, digits)
+
+
+def _license(
+    token: str, labels: dict[str, Label], options: DetectOptions
+) -> Verdict | None:
+    normalised = dl.normalise_license(token)
+    states = dl.states_matching(normalised)
+    if not states or dl.is_bogus_license(normalised):
+        return None
+    full = kw.DL in labels
+    state_label = labels.get(kw.STATE)
+    if state_label is not None and state_label.value:
+        if state_label.value not in states:
+            return None
+        state = state_label.value
+        confidence = 0.85 if full else 0.75
+    elif options.home_state in states:
+        state = options.home_state or ""
+        confidence = 0.7 if full else 0.6
+    elif not dl.is_digits_only_format(next(iter(states)), normalised):
+        state = "" if len(states) > 1 else next(iter(states))
+        confidence = 0.65 if full else 0.55
+    else:
+        return None
+    kind = f"dl:{state}" if state else "dl"
+    return Verdict(Element.DRIVER_LICENSE, kind, confidence, normalised)
+
+
+def _options_for_digits(
+    digits: str, labels: dict[str, Label], ctx: UnitContext, options: DetectOptions
+) -> list[tuple[int, Verdict]]:
+    """Return (label distance, verdict) for every reading a bare digit run has."""
+    found: list[tuple[int, Verdict]] = []
+    if len(digits) == 9 or (
+        len(digits) in (7, 8) and labels.get(kw.SSN) == Label(0, "")
+    ):
+        padded = digits.zfill(9)  # numeric SSN columns lose leading zeros
+        verdict = _ssn(padded, labels, formatted=False)
+        if verdict is not None:
+            found.append((_distance(labels, kw.SSN, kw.ITIN), verdict))
+    if len(digits) == 9 and routing_valid(digits) and kw.ROUTING in labels:
+        found.append(
+            (
+                labels[kw.ROUTING].distance,
+                Verdict(
+                    Element.ROUTING_NUMBER,
+                    "aba",
+                    0.85 if labels[kw.ROUTING].distance <= NEAR else 0.75,
+                    digits,
+                ),
+            )
+        )
+    if kw.DL in labels or kw.DL_ABBR in labels:
+        verdict = _license(digits, labels, options)
+        if verdict is not None:
+            found.append((_distance(labels, kw.DL, kw.DL_ABBR), verdict))
+    if kw.BANK in labels and account_plausible(digits):
+        found.append(
+            (
+                labels[kw.BANK].distance,
+                Verdict(Element.BANK_ACCOUNT, "account", 0.75, digits),
+            )
+        )
+    if kw.PASSPORT in labels and passport_plausible(digits):
+        found.append(
+            (
+                labels[kw.PASSPORT].distance,
+                Verdict(Element.GOVERNMENT_ID, "passport", 0.75, digits),
+            )
+        )
+    return found
+
+
+def _custom_ids(
+    token: str, start: int, ctx: UnitContext, options: DetectOptions
+) -> list[tuple[int, Verdict]]:
+    found: list[tuple[int, Verdict]] = []
+    if not options.government_ids:
+        return found
+    cell = ctx.cell_at(start)
+    header = ""
+    if cell is not None and cell.column < len(ctx.unit.columns):
+        header = ctx.unit.columns[cell.column].header.lower()
+    before = ctx.text[max(0, start - 40) : start].lower()
+    for declared in options.government_ids:
+        if not declared.compiled().match(token):
+            continue
+        words = [word.lower() for word in declared.keywords]
+        if any(word in header for word in words):
+            found.append(
+                (0, Verdict(Element.GOVERNMENT_ID, declared.name, 0.75, token))
+            )
+        elif any(word in before for word in words):
+            found.append(
+                (NEAR, Verdict(Element.GOVERNMENT_ID, declared.name, 0.7, token))
+            )
+    return found
+
+
+def resolve(
+    candidate: Candidate, ctx: UnitContext, record: int, options: DetectOptions
+) -> Verdict | None:
+    """Return what ``candidate`` is, or ``None`` when it is no element."""
+    labels = ctx.labels(candidate.start, candidate.end, record)
+    shape, token = candidate.shape, candidate.text
+    digits = "".join(ch for ch in token if ch.isdigit())
+    choices: list[tuple[int, Verdict]] = []
+    if shape == "ssn":
+        verdict = _ssn(digits, labels, formatted=True)
+        return verdict
+    if shape == "aba":
+        if routing_valid(digits) and kw.ROUTING in labels:
+            return Verdict(Element.ROUTING_NUMBER, "aba", 0.85, digits)
+        return None
+    if shape in ("card", "digits"):
+        brand = classify_card(digits)
+        if brand is not None:
+            card_label = _distance(labels, kw.CARD, kw.CVV, kw.EXPIRY)
+            confidence = 0.85 if card_label != NONE else 0.65
+            choices.append(
+                (card_label, Verdict(Element.PAYMENT_CARD, brand, confidence, digits))
+            )
+    if shape in ("digits", "spaced"):
+        choices.extend(_options_for_digits(digits, labels, ctx, options))
+    if shape == "alnum" or shape == "license":
+        if kw.DL in labels or kw.DL_ABBR in labels:
+            verdict = _license(token, labels, options)
+            if verdict is not None:
+                choices.append((_distance(labels, kw.DL, kw.DL_ABBR), verdict))
+        if kw.PASSPORT in labels and passport_plausible(token):
+            choices.append(
+                (
+                    labels[kw.PASSPORT].distance,
+                    Verdict(Element.GOVERNMENT_ID, "passport", 0.75, token),
+                )
+            )
+    choices.extend(_custom_ids(token, candidate.start, ctx, options))
+    if not choices:
+        return None
+    distance, verdict = min(choices, key=lambda choice: choice[0])
+    if distance == NONE:
+        # Only a card stands without a label; a negative label nearby sinks it.
+        if _distance(labels, kw.NEGATIVE) <= NEAR:
+            return None
+        return verdict
+    if _beaten_by_negative(labels, distance):
+        return None
+    return verdict
