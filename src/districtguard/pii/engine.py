@@ -37,7 +37,11 @@ from districtguard.pii.elements.card_codes import (
     mask_code,
     plausible_expiry,
 )
-from districtguard.pii.elements.driver_license import LICENSE_TOKEN_RE, mask_license
+from districtguard.pii.elements.driver_license import (
+    LICENSE_TOKEN_RE,
+    mask_license,
+    states_matching,
+)
 from districtguard.pii.elements.person_name import (
     find_names,
     mask_name,
@@ -69,26 +73,33 @@ class Detection:
     statutory: bool = False
 
 
+def _first_license(text: str, low: int, high: int) -> Candidate | None:
+    """Return the first token in ``text[low:high]`` that some state could issue.
+
+    Not just the first licence-shaped token: New York's eight-letter numbers make
+    any capitalised word licence-shaped ("DRIVER LICENSE OKLAHOMA D482917503").
+    """
+    for match in LICENSE_TOKEN_RE.finditer(text, low, high):
+        if states_matching(match.group()):
+            return Candidate(match.start(), match.end(), "license", match.group())
+    return None
+
+
 def _license_candidates(ctx: UnitContext) -> list[Candidate]:
     """Return licence-shaped tokens right after licence keywords and in DL columns."""
     found: list[Candidate] = []
     for hit in ctx.keywords.hits:
-        if hit.group not in (kw.DL, kw.DL_ABBR):
-            continue
-        match = LICENSE_TOKEN_RE.search(
-            ctx.text, hit.end, hit.end + LICENSE_AFTER_KEYWORD
-        )
-        if match is not None:
-            found.append(
-                Candidate(match.start(), match.end(), "license", match.group())
-            )
-    for cell in ctx.unit.cells:
-        if kw.DL in ctx.column_hints(cell):
-            match = LICENSE_TOKEN_RE.search(ctx.text, cell.start, cell.end)
-            if match is not None:
-                found.append(
-                    Candidate(match.start(), match.end(), "license", match.group())
-                )
+        if hit.group in (kw.DL, kw.DL_ABBR):
+            end = hit.end + LICENSE_AFTER_KEYWORD
+            candidate = _first_license(ctx.text, hit.end, end)
+            if candidate is not None:
+                found.append(candidate)
+    if any(kw.DL in column.hints for column in ctx.unit.columns):
+        for cell in ctx.unit.cells:
+            if kw.DL in ctx.column_hints(cell):
+                candidate = _first_license(ctx.text, cell.start, cell.end)
+                if candidate is not None:
+                    found.append(candidate)
     return found
 
 

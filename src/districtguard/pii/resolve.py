@@ -81,6 +81,8 @@ def _license(
         return None
     full = kw.DL in labels
     state_label = labels.get(kw.STATE)
+    if state_label is None and not any(ch.isdigit() for ch in normalised):
+        return None  # all letters (New York's old form) only with the state named
     if state_label is not None and state_label.value:
         if state_label.value not in states:
             return None

@@ -26,6 +26,10 @@ DENY_LIST = frozenset(
     }
 )
 
+# 987-65-4320 to 987-65-4329 are set aside for advertisements; their middle group
+# falls in an ITIN range, so they must be rejected before the ITIN test.
+ADVERTISING_PREFIX = "98765432"
+
 PLACEHOLDERS = frozenset({"000000000", "999999999", "111111111", "999999998"})
 
 _ITIN_GROUPS = frozenset(
@@ -49,6 +53,8 @@ def classify_ssn(digits: str) -> SsnVerdict:
     if digits in PLACEHOLDERS or digits.startswith("000"):
         return SsnVerdict.PLACEHOLDER
     area, group, serial = int(digits[:3]), int(digits[3:5]), int(digits[5:])
+    if digits.startswith(ADVERTISING_PREFIX):
+        return SsnVerdict.INVALID
     if area >= 900:
         return SsnVerdict.ITIN if group in _ITIN_GROUPS else SsnVerdict.INVALID
     if area == 666 or group == 0 or serial == 0:
