@@ -161,13 +161,13 @@ def _custom_ids(
             continue
         words = [word.lower() for word in declared.keywords]
         if any(word in header for word in words):
-            found.append(
-                (0, Verdict(Element.GOVERNMENT_ID, declared.name, 0.75, token))
-            )
-        elif any(word in before for word in words):
-            found.append(
-                (NEAR, Verdict(Element.GOVERNMENT_ID, declared.name, 0.7, token))
-            )
+            verdict = Verdict(Element.GOVERNMENT_ID, declared.name, 0.75, token)
+            found.append((0, verdict))
+            continue
+        ends = [before.rfind(word) + len(word) for word in words if word in before]
+        if ends:
+            verdict = Verdict(Element.GOVERNMENT_ID, declared.name, 0.7, token)
+            found.append((len(before) - max(ends), verdict))
     return found
 
 

@@ -79,10 +79,14 @@ def find_names(text: str, start: int, end: int) -> Iterator[NameMatch]:
             first, last = "", match.group("h_last")
         else:
             first, last = match.group("first"), match.group("last")
-        confidence = _score(first, last)
+        confidence, end = _score(first, last), match.end()
+        middle = match.group("middle")
+        if not confidence and middle and len(middle) > 2:
+            # "M. Lopez SSN": the optional middle word took the surname.
+            confidence, last, end = _score(first, middle), middle, match.end("middle")
         if confidence:
-            yield NameMatch(match.start(), match.end(), first, last, confidence)
-            position = match.end()
+            yield NameMatch(match.start(), end, first, last, confidence)
+            position = end
         else:
             # Try again one word later: "Dear Maria Lopez" must still find the name.
             space = text.find(" ", match.start() + 1, match.end())

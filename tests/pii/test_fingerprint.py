@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from districtguard.pii.fingerprint import FingerprintKeyError, fingerprint, load_key
+
+
+def test_creates_a_private_key_file_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DISTRICTGUARD_FINGERPRINT_KEY", raising=False)
+    monkeypatch.delenv("DISTRICTGUARD_FINGERPRINT_KEY_FILE", raising=False)
+    monkeypatch.setenv("DISTRICTGUARD_HOME", str(tmp_path / "home"))
+    key = load_key()
+    path = tmp_path / "home" / "fingerprint.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_key() == key and len(key) == 32
+
+
+def test_key_from_environment_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISTRICTGUARD_FINGERPRINT_KEY", "ab" * 16)
+    assert load_key() == bytes.fromhex("ab" * 16)
+
+
+@pytest.mark.parametrize("value", ["abcd", "not a key!!"])
+def test_rejects_short_or_malformed_keys(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISTRICTGUARD_FINGERPRINT_KEY", value)
+    with pytest.raises(FingerprintKeyError):
+        load_key()
+
+
+def test_missing_named_key_file_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DISTRICTGUARD_FINGERPRINT_KEY", raising=False)
+    monkeypatch.setenv("DISTRICTGUARD_FINGERPRINT_KEY_FILE", str(tmp_path / "none"))
+    with pytest.raises(FingerprintKeyError, match="does not exist"):
+        load_key()
+
+
+def test_fingerprint_depends_on_key_element_and_value() -> None:
+    base = fingerprint(b"k" * 32, "SSN", "234567891")
+    assert base != fingerprint(b"j" * 32, "SSN", "234567891")
+    assert base != fingerprint(b"k" * 32, "BANK_ACCOUNT", "234567891")
+    assert base != fingerprint(b"k" * 32, "SSN", "234567892")
+    assert len(base) == 32 and "234567891" not in base
