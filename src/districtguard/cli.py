@@ -1,0 +1,301 @@
+"""The ``districtguard`` command line: parse, call the library, format, exit.
+
+Each subcommand is an ``_add_<name>`` function that adds its parser and sets
+``run``; list it in :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import importlib.resources
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.console import Console
+
+from districtguard import __version__
+from districtguard.pii.elements import Element
+from districtguard.pii.fingerprint import FingerprintKeyError, load_key
+from districtguard.pii.options import DetectOptions
+from districtguard.pii.reports import FORMATS, TextSink, make_writer
+from districtguard.pii.reports.base import StdoutSink
+from districtguard.pii.reports.progress import ScanProgress
+from districtguard.pii.reports.summary import print_summary
+from districtguard.pii.results import FileResult, ScanSummary
+from districtguard.pii.rules import RULE_SETS, resolve_rules
+from districtguard.pii.scanner import ScanConfig, scan_paths
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+SCAN_EPILOG = """\
+exit codes:
+  0  the scan completed (with or without findings, unless --fail-on-findings)
+  1  the scan completed and --fail-on-findings matched a finding
+  2  usage error: bad arguments, a missing path, a bad fingerprint key
+  3  partial: some file failed or was read only in part; takes precedence
+     over 1, because an incomplete scan cannot vouch for anything
+  130 interrupted; 141 the reader of the output went away (like SIGPIPE)
+
+environment:
+  DISTRICTGUARD_FINGERPRINT_KEY       fingerprint key (hex or base64)
+  DISTRICTGUARD_FINGERPRINT_KEY_FILE  file holding the key
+  DISTRICTGUARD_HOME                  data folder (default key: fingerprint.key)
+"""
+DEMO_HINT = (
+    "Next: scan a folder of your own with `districtguard scan PATH`, or get one "
+    "JSON line per finding with `--format jsonl`."
+)
+
+
+class UsageError(Exception):
+    """The command cannot run as asked; the message says what to change."""
+
+
+def _elements(text: str) -> frozenset[Element]:
+    names = [name.strip().upper() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in Element.__members__]
+    if unknown or not names:
+        known = ", ".join(Element)
+        raise argparse.ArgumentTypeError(f"unknown element(s) {unknown}; use {known}")
+    return frozenset(Element(name) for name in names)
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return value
+
+
+def _state(text: str) -> str | None:
+    if text.lower() == "none":
+        return None
+    if len(text) != 2 or not text.isalpha():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a two-letter state code")
+    return text.upper()
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return int(text) or os.cpu_count() or 1
+
+
+def _add_scan(commands: Any) -> None:
+    parser = commands.add_parser(
+        "scan",
+        help="find statutory personal information in files",
+        description="Find statutory personal information (a name linked to an "
+        "SSN, driver license, card or account number...) in files and folders.",
+        epilog=SCAN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add = parser.add_argument
+    add("paths", nargs="*", metavar="PATH", help="files and folders to scan")
+    add(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="scan only files whose relative path or name matches (repeatable)",
+    )
+    add(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files and folders whose relative path or name matches",
+    )
+    add(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="scan in N processes (0: one per CPU; default 1)",
+    )
+    add(
+        "--format",
+        choices=list(FORMATS),
+        default="table",
+        help="output format (default table)",
+    )
+    add("--output", type=Path, metavar="FILE", help="write the output to FILE")
+    add(
+        "--rules",
+        choices=["auto", *RULE_SETS],
+        default="auto",
+        help="rule set (default auto: the one in force today)",
+    )
+    add(
+        "--elements",
+        type=_elements,
+        default=frozenset(Element),
+        metavar="LIST",
+        help="comma-separated elements to look for (default all)",
+    )
+    add(
+        "--min-confidence",
+        type=_confidence,
+        default=0.5,
+        metavar="X",
+        help="report findings at least this confident, 0 to 1 (default 0.5)",
+    )
+    add(
+        "--home-state",
+        type=_state,
+        default="OK",
+        metavar="XX",
+        help="state whose license formats need no label (default OK; none)",
+    )
+    add(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symbolic links (each folder is scanned once)",
+    )
+    add(
+        "--fail-on-findings",
+        choices=["any", "statutory"],
+        help="exit 1 when the scan finds anything, or anything statutory",
+    )
+    add("--no-progress", action="store_true", help="never show the progress bar")
+    add("--demo", action="store_true", help="scan the bundled synthetic sample share")
+    parser.set_defaults(run=_run_scan)
+
+
+COMMANDS: tuple[Callable[[Any], None], ...] = (_add_scan,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="districtguard",
+        description="Run a school district's cybersecurity policy as software.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(commands)
+    return parser
+
+
+def _demo_path() -> Path:
+    folder = Path(str(importlib.resources.files("districtguard"))) / "samples"
+    folder = folder / "demo-share"
+    if not folder.is_dir():
+        raise UsageError(
+            f"the bundled sample folder is missing ({folder}); reinstall "
+            "DistrictGuard, or scan a folder of your own: districtguard scan PATH"
+        )
+    relative = Path(os.path.relpath(folder))
+    return relative if len(str(relative)) < len(str(folder)) else folder
+
+
+def _scan_config(args: argparse.Namespace) -> ScanConfig:
+    if args.demo and args.paths:
+        raise UsageError("--demo scans the bundled samples; give no PATH with it")
+    paths = [_demo_path()] if args.demo else [Path(path) for path in args.paths]
+    if not paths:
+        raise UsageError("give at least one PATH to scan (or --demo)")
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    try:
+        key = load_key()
+    except FingerprintKeyError as exc:
+        raise UsageError(f"fingerprint key: {exc}") from None
+    today = dt.datetime.now(dt.UTC).astimezone().date()
+    options = DetectOptions(
+        fingerprint_key=key,
+        rules=resolve_rules(args.rules, today),
+        elements=args.elements,
+        min_confidence=args.min_confidence,
+        home_state=args.home_state,
+        today=today,
+    )
+    return ScanConfig(
+        paths=tuple(paths),
+        options=options,
+        include=tuple(args.include),
+        exclude=tuple(args.exclude),
+        workers=args.workers,
+        follow_symlinks=args.follow_symlinks,
+    )
+
+
+def _exit_code(summary: ScanSummary, fail_on: str | None) -> int:
+    if summary.partial:
+        return EXIT_PARTIAL
+    if fail_on == "any" and summary.findings_total:
+        return EXIT_FINDINGS
+    if fail_on == "statutory" and summary.statutory_findings:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _run_scan(args: argparse.Namespace) -> int:
+    config = _scan_config(args)
+    errors = Console(stderr=True)
+    output: TextIO | None = None
+    if args.output is not None:
+        try:
+            output = args.output.open("w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    sink: TextSink = output if output is not None else StdoutSink()
+    try:
+        writer = make_writer(args.format, sink)
+        show = sys.stderr.isatty() and not args.no_progress
+        on_terminal = output is None and sys.stdout.isatty()
+        with ScanProgress(errors if show else None, redirect_stdout=on_terminal) as bar:
+
+            def on_result(result: FileResult) -> None:
+                writer.add(result)
+                bar.update(result)
+
+            summary = scan_paths(config, on_result)
+        writer.finish(summary)
+    finally:
+        if output is not None:
+            output.close()
+    if args.format != "table" or output is not None:
+        print_summary(errors, summary)
+    if args.demo:
+        errors.print(DEMO_HINT, markup=False, highlight=False)
+    return _exit_code(summary, args.fail_on_findings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        code: int = args.run(args)
+    except UsageError as exc:
+        sys.stderr.write(f"districtguard {args.command}: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("districtguard: interrupted; the results are incomplete\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Whoever read the output stopped (``| head``); stop too, quietly, and
+        # keep Python from complaining when it flushes stdout at exit.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return code
