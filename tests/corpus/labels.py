@@ -40,6 +40,13 @@ class LabelledText:
     records: tuple[tuple[int, int], ...] = ()
     negatives: tuple[Negative, ...] = ()
 
+    def __repr__(self) -> str:
+        # The text is synthetic, but a failing test must still never print it.
+        return (
+            f"LabelledText(<{len(self.text)} characters>, {len(self.labels)} labels, "
+            f"{len(self.records)} records, {len(self.statutory_records)} statutory)"
+        )
+
     def record_index(self, offset: int) -> int:
         """Return the index of the record holding ``offset``, or -1."""
         index = bisect.bisect_right(self.records, (offset, sys.maxsize)) - 1

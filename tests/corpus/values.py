@@ -230,80 +230,78 @@ def bank_account(rng: random.Random) -> str:
 
 # --- driver licenses --------------------------------------------------------
 
-# Shapes per state from pii-rules § 7: "A" letter, "N" digit, other characters as
-# is. Lengths are picked from what real licences use, not the extreme of each range.
+# Shapes per state from pii-rules § 7: "#" digit, "?" letter, "@" the surname's
+# Soundex letter (its initial), "%" a new Washington character, anything else
+# literal (Vermont's trailing "A", Louisiana's leading "0"). Lengths are what real
+# licences use, not the extremes of each range.
 DL_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "AL": ("Alabama", ("NNNNNNN", "NNNNNNNN")),
-    "AK": ("Alaska", ("NNNNNNN",)),
-    "AZ": ("Arizona", ("ANNNNNNNN", "NNNNNNNNN")),
-    "AR": ("Arkansas", ("NNNNNNNNN", "NNNNNNNN")),
-    "CA": ("California", ("ANNNNNNN",)),
-    "CO": ("Colorado", ("NNNNNNNNN", "AANNNNN")),
-    "CT": ("Connecticut", ("NNNNNNNNN",)),
-    "DE": ("Delaware", ("NNNNNNN", "NNNNNN")),
-    "DC": ("District of Columbia", ("NNNNNNN", "NNNNNNNNN")),
-    "FL": ("Florida", ("SNNNNNNNNNNNN",)),
-    "GA": ("Georgia", ("NNNNNNNNN", "NNNNNNNN")),
-    "HI": ("Hawaii", ("HNNNNNNNN", "NNNNNNNNN")),
-    "ID": ("Idaho", ("AANNNNNNA", "NNNNNNNNN")),
-    "IL": ("Illinois", ("SNNNNNNNNNNN",)),
-    "IN": ("Indiana", ("NNNNNNNNNN", "NNNNNNNNN", "ANNNNNNNNN")),
-    "IA": ("Iowa", ("NNNNNNNNN", "NNNAANNNN")),
-    "KS": ("Kansas", ("KNNNNNNNN", "NNNNNNNNN")),
-    "KY": ("Kentucky", ("ANNNNNNNN", "NNNNNNNNN")),
-    "LA": ("Louisiana", ("0NNNNNNNN",)),
-    "ME": ("Maine", ("NNNNNNN", "NNNNNNNA", "NNNNNNNN")),
-    "MD": ("Maryland", ("SNNNNNNNNNNNN",)),
-    "MA": ("Massachusetts", ("ANNNNNNNN", "NNNNNNNNN")),
-    "MI": ("Michigan", ("SNNNNNNNNNNNN",)),
-    "MN": ("Minnesota", ("SNNNNNNNNNNNN",)),
-    "MS": ("Mississippi", ("NNNNNNNNN",)),
-    "MO": ("Missouri", ("ANNNNNNNNN", "ANNNNNN", "NNNNNNNNN")),
-    "MT": ("Montana", ("NNNNNNNNNNNNN", "NNNNNNNNN")),
-    "NE": ("Nebraska", ("ANNNNNNNN", "ANNNNNN")),
-    "NV": ("Nevada", ("NNNNNNNNNN", "NNNNNNNNNNNN")),
-    "NH": ("New Hampshire", ("NNAAANNNNN",)),
-    "NJ": ("New Jersey", ("SNNNNNNNNNNNNNN",)),
-    "NM": ("New Mexico", ("NNNNNNNNN",)),
-    "NY": ("New York", ("NNNNNNNNN", "ANNNNNNN")),
-    "NC": ("North Carolina", ("NNNNNNNNNNNN", "NNNNNNNN")),
-    "ND": ("North Dakota", ("AAANNNNNN",)),
-    "OH": ("Ohio", ("AANNNNNN",)),
-    "OK": ("Oklahoma", ("ANNNNNNNNN", "NNNNNNNNN")),
-    "OR": ("Oregon", ("NNNNNNN", "ANNNNNN")),
-    "PA": ("Pennsylvania", ("NNNNNNNN",)),
-    "RI": ("Rhode Island", ("NNNNNNN", "VNNNNNN")),
-    "SC": ("South Carolina", ("NNNNNNNNN", "NNNNNNNNNN")),
-    "SD": ("South Dakota", ("NNNNNNNN", "NNNNNNNNN")),
-    "TN": ("Tennessee", ("NNNNNNNNN", "NNNNNNNN")),
-    "TX": ("Texas", ("NNNNNNNN",)),
-    "UT": ("Utah", ("NNNNNNNNN",)),
-    "VT": ("Vermont", ("NNNNNNNN", "NNNNNNNA")),
-    "VA": ("Virginia", ("ANNNNNNNN", "NNNNNNNNN")),
-    "WA": ("Washington", ("WDLXXXXXXXXX",)),
-    "WV": ("West Virginia", ("NNNNNNN", "ANNNNNN")),
-    "WI": ("Wisconsin", ("SNNNNNNNNNNNNN",)),
-    "WY": ("Wyoming", ("NNNNNNNNN", "NNNNNNNNNN")),
+    "AL": ("Alabama", ("#######", "########")),
+    "AK": ("Alaska", ("#######",)),
+    "AZ": ("Arizona", ("?########", "#########")),
+    "AR": ("Arkansas", ("#########", "########")),
+    "CA": ("California", ("?#######",)),
+    "CO": ("Colorado", ("#########", "??#####")),
+    "CT": ("Connecticut", ("#########",)),
+    "DE": ("Delaware", ("#######", "######")),
+    "DC": ("District of Columbia", ("#######", "#########")),
+    "FL": ("Florida", ("@############",)),
+    "GA": ("Georgia", ("#########", "########")),
+    "HI": ("Hawaii", ("H########", "#########")),
+    "ID": ("Idaho", ("??######?", "#########")),
+    "IL": ("Illinois", ("@###########",)),
+    "IN": ("Indiana", ("##########", "#########", "?#########")),
+    "IA": ("Iowa", ("#########", "###??####")),
+    "KS": ("Kansas", ("K########", "#########")),
+    "KY": ("Kentucky", ("?########", "#########")),
+    "LA": ("Louisiana", ("0########",)),
+    "ME": ("Maine", ("#######", "#######?", "########")),
+    "MD": ("Maryland", ("@############",)),
+    "MA": ("Massachusetts", ("?########", "#########")),
+    "MI": ("Michigan", ("@############",)),
+    "MN": ("Minnesota", ("@############",)),
+    "MS": ("Mississippi", ("#########",)),
+    "MO": ("Missouri", ("?#########", "?######", "#########")),
+    "MT": ("Montana", ("#############", "#########")),
+    "NE": ("Nebraska", ("?########", "?######")),
+    "NV": ("Nevada", ("##########", "############")),
+    "NH": ("New Hampshire", ("##???#####",)),
+    "NJ": ("New Jersey", ("@##############",)),
+    "NM": ("New Mexico", ("#########",)),
+    "NY": ("New York", ("#########", "?#######")),
+    "NC": ("North Carolina", ("############", "########")),
+    "ND": ("North Dakota", ("???######",)),
+    "OH": ("Ohio", ("??######",)),
+    "OK": ("Oklahoma", ("?#########", "#########")),
+    "OR": ("Oregon", ("#######", "A######", "B######")),
+    "PA": ("Pennsylvania", ("########",)),
+    "RI": ("Rhode Island", ("#######", "V######")),
+    "SC": ("South Carolina", ("#########", "##########")),
+    "SD": ("South Dakota", ("########", "#########")),
+    "TN": ("Tennessee", ("#########", "########")),
+    "TX": ("Texas", ("########",)),
+    "UT": ("Utah", ("#########",)),
+    "VT": ("Vermont", ("########", "#######A")),
+    "VA": ("Virginia", ("?########", "#########")),
+    "WA": ("Washington", ("WDL%%%%%%%%%",)),
+    "WV": ("West Virginia", ("#######", "?######")),
+    "WI": ("Wisconsin", ("@#############",)),
+    "WY": ("Wyoming", ("#########", "##########")),
 }
 
 
 def driver_license(rng: random.Random, state: str, surname: str = "") -> str:
-    """Return a licence number in one of ``state``'s shapes.
-
-    ``S`` in a shape is the Soundex letter (the surname's initial) for the states
-    that encode the name; ``X`` is a Washington character (no vowels, Q or V).
-    """
+    """Return a licence number in one of ``state``'s shapes."""
     shape = rng.choice(DL_FORMATS[state][1])
     out = []
     for char in shape:
-        if char == "N":
+        if char == "#":
             out.append(rng.choice(DIGITS))
-        elif char == "A":
+        elif char == "?":
             out.append(rng.choice(LETTERS))
-        elif char == "S":
+        elif char == "@":
             initial = surname[:1].upper()
             out.append(initial if initial.isalpha() else rng.choice(LETTERS))
-        elif char == "X":
+        elif char == "%":
             out.append(rng.choice(WA_LETTERS + DIGITS))
         else:
             out.append(char)
