@@ -17,19 +17,15 @@ from dataclasses import dataclass
 
 from districtguard.pii.names import STOPWORDS, first_names, surnames
 
-_WORD = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?|[A-Z]'[A-Z][a-z]+)"
-_CAPS = r"[A-Z]{2,}(?:['-][A-Z]{2,})?"
-_PART = rf"(?:{_WORD}(?:-{_WORD})?|{_CAPS})"
-_INITIAL = r"[A-Z]\.(?:\s?[A-Z]\.)?"
-
-NAME_RE = re.compile(
+_TOKEN_RE = re.compile(
     r"(?<![\w'.-])(?:"
-    rf"(?P<lf_last>{_PART}),\s(?P<lf_first>{_PART}|{_INITIAL})(?:\s[A-Z]\.?)?"
-    rf"|(?P<honorific>(?:Mr|Mrs|Ms|Mx|Dr)\.?)\s(?P<h_last>{_PART})"
-    rf"|(?P<first>{_PART}|{_INITIAL})(?:\s(?P<middle>[A-Z]\.?|{_WORD}))?"
-    rf"\s(?P<last>{_PART})"
+    r"(?P<honorific>(?:Mr|Mrs|Ms|Mx|Dr)\.?)"
+    r"|(?P<initial>[A-Z]\.(?:\s?[A-Z]\.)?)"
+    r"|(?P<word>(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?|[A-Z]'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?)"
+    r"|(?P<caps>[A-Z]{2,}(?:['-][A-Z]{2,})?)"
     r")(?![\w'])"
 )
+_JOINERS = (" ", ", ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +37,15 @@ class NameMatch:
     first: str
     last: str
     confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    kind: str
+    joiner: str  # what separates this token from the next one ("" if nothing)
 
 
 def _score(first: str, last: str) -> float:
@@ -58,39 +63,78 @@ def _score(first: str, last: str) -> float:
         return 0.75 if known_last else 0.0
     if known_first and known_last:
         return 0.85
-    if known_first and len(last) > 2:
-        return 0.7
-    if known_last and len(first) > 2:
-        return 0.6
+    if known_first and len(last) > 2 and not last.isupper():
+        return 0.7  # a known first name before a rare surname
     return 0.0
 
 
+def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    found: list[_Token] = []
+    for match in _TOKEN_RE.finditer(text, start, end):
+        kind = match.lastgroup or "word"
+        after = match.end()
+        joiner = next((j for j in _JOINERS if text.startswith(j, after)), "")
+        found.append(_Token(match.start(), after, match.group(), kind, joiner))
+    return found
+
+
+def _parses(tokens: list[_Token], i: int) -> list[tuple[float, int, str, str]]:
+    """Return (score, index of last token, first, last) for names starting at ``i``."""
+
+    def joined(a: int, b: int) -> bool:
+        return all(
+            tokens[k].end + len(tokens[k].joiner) == tokens[k + 1].start
+            and tokens[k].joiner
+            for k in range(a, b)
+        )
+
+    out: list[tuple[float, int, str, str]] = []
+    head = tokens[i]
+    if i + 1 < len(tokens) and joined(i, i + 1):
+        nxt = tokens[i + 1]
+        if head.joiner == ", " and head.kind in ("word", "caps"):
+            span = (
+                i + 2
+                if i + 2 < len(tokens)
+                and tokens[i + 2].kind == "initial"
+                and joined(i + 1, i + 2)
+                and nxt.joiner == " "
+                else i + 1
+            )
+            out.append((_score(nxt.text, head.text), span, nxt.text, head.text))
+        elif head.joiner == " " and nxt.kind in ("word", "caps"):
+            first = "" if head.kind == "honorific" else head.text
+            out.append((_score(first, nxt.text), i + 1, first, nxt.text))
+        if (
+            head.joiner == " "
+            and nxt.joiner == " "
+            and head.kind in ("word", "caps")
+            and i + 2 < len(tokens)
+            and joined(i, i + 2)
+            and tokens[i + 2].kind in ("word", "caps")
+            and (nxt.kind == "initial" or nxt.text.upper() in first_names())
+        ):
+            last = tokens[i + 2].text
+            out.append((_score(head.text, last), i + 2, head.text, last))
+    return [parse for parse in out if parse[0] > 0]
+
+
 def find_names(text: str, start: int, end: int) -> Iterator[NameMatch]:
-    """Yield names in ``text[start:end]``; unlikely matches are skipped."""
-    position = start
-    while True:
-        match = NAME_RE.search(text, position, end)
-        if match is None:
-            return
-        if match.group("lf_last"):
-            first, last = match.group("lf_first"), match.group("lf_last")
-        elif match.group("honorific"):
-            # An honorific stands in for a first initial: "Dr. Lopez".
-            first, last = "", match.group("h_last")
-        else:
-            first, last = match.group("first"), match.group("last")
-        confidence, end = _score(first, last), match.end()
-        middle = match.group("middle")
-        if not confidence and middle and len(middle) > 2:
-            # "M. Lopez SSN": the optional middle word took the surname.
-            confidence, last, end = _score(first, middle), middle, match.end("middle")
-        if confidence:
-            yield NameMatch(match.start(), end, first, last, confidence)
-            position = end
-        else:
-            # Try again one word later: "Dear Maria Lopez" must still find the name.
-            space = text.find(" ", match.start() + 1, match.end())
-            position = space + 1 if space != -1 else match.end()
+    """Yield names in ``text[start:end]``; unlikely matches are skipped.
+
+    At each token the best-scoring reading wins ("First M. Last" over "First M."),
+    and the next search starts after it.
+    """
+    tokens = _tokens(text, start, end)
+    i = 0
+    while i < len(tokens):
+        parses = _parses(tokens, i)
+        if not parses:
+            i += 1
+            continue
+        score, last_index, first, last = max(parses, key=lambda p: (p[0], p[1]))
+        yield NameMatch(tokens[i].start, tokens[last_index].end, first, last, score)
+        i = last_index + 1
 
 
 def split_name_cell(value: str) -> tuple[str, str] | None:
