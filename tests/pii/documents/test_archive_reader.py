@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from districtguard.pii.documents import file_source, read_source
+from districtguard.pii.documents import archive, file_source, read_source
 from districtguard.pii.documents.archive import read_bounded
 from districtguard.pii.documents.base import (
     DocumentError,
@@ -72,6 +73,35 @@ def test_member_units_carry_the_member_in_every_location(tmp_path: Path) -> None
     assert unit.records[1].location == "member a/b.xlsx, Sheet row 2"
     assert unit.cells[3].location == "member a/b.xlsx, Sheet!B2"
     assert [column.header for column in unit.columns] == ["Name", "SSN"]
+
+
+def test_text_members_keep_their_offsets(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "notes.zip", zip_bytes({"a/notes.txt": f"SSN {SSN}\n".encode()})
+    )
+
+    [unit] = read(path)
+
+    assert unit.location == "member a/notes.txt"
+    assert unit.text == f"SSN {SSN}\n"
+    assert unit.base_offset == 0
+
+
+def test_large_members_are_spilled_to_disk_and_cleaned_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(archive, "SPOOL_IN_MEMORY", 100)
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    path = write(tmp_path, "big.zip", zip_bytes({"roster.xlsx": ROSTER}))
+
+    units = read_source(file_source(path), ReadContext())
+
+    assert SSN in next(units).text
+    assert [spilled.name[:3] for spilled in spool.iterdir()] == ["dg-"]
+    assert list(units) == []
+    assert list(spool.iterdir()) == []
 
 
 def test_nested_archives_are_read_recursively(tmp_path: Path) -> None:
