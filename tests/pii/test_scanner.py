@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import tempfile
 import threading
+import zipfile
 from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -215,8 +217,12 @@ def test_file_removed_during_the_scan_is_reported_as_disappeared(
 def test_file_changed_during_the_scan_is_scanned_with_a_problem(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "growing.txt"
-    path.write_text(("Nothing personal on this line at all.\n" * 40_000) + LINKED)
+    # Near-miss candidates (a card failing Luhn, a known-bogus SSN) make the engine
+    # work, so the read lasts tens of milliseconds; a thread keeps touching the
+    # file meanwhile, and a tiny switch interval makes sure it gets to run.
+    path = tmp_path / "busy.txt"
+    busy = "Ticket 4111 1111 1111 1112 closed, ref 123-45-6789.\n"
+    path.write_text(busy * 3_000 + LINKED)
     stop = threading.Event()
     touched = threading.Event()
 
@@ -227,7 +233,9 @@ def test_file_changed_during_the_scan_is_scanned_with_a_problem(
             tick += 1
             touched.set()
 
+    interval = sys.getswitchinterval()
     toucher = threading.Thread(target=touch)
+    sys.setswitchinterval(1e-5)
     toucher.start()
     touched.wait()
     try:
@@ -235,6 +243,7 @@ def test_file_changed_during_the_scan_is_scanned_with_a_problem(
     finally:
         stop.set()
         toucher.join()
+        sys.setswitchinterval(interval)
     assert results[0].status == "scanned"
     assert results[0].problems == (CHANGED,)
     assert results[0].findings
@@ -254,6 +263,19 @@ def test_corrupt_xlsx_fails_and_the_other_files_are_still_reported(
     assert by_name(results)["c.txt"].findings
     assert summary.partial
     assert [f.path for f in summary.failures] == [str(tmp_path / "broken.xlsx")]
+
+
+def test_archive_with_a_damaged_member_is_scanned_in_part(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as bundle:
+        bundle.writestr("staff.txt", LINKED)
+        bundle.writestr("broken.xlsx", b"PK\x03\x04" + b"\x00junk" * 50)
+    summary, results = scan(tmp_path)
+    assert results[0].status == "scanned"
+    assert results[0].findings
+    assert len(results[0].problems) == 1
+    assert "broken.xlsx" in results[0].problems[0]
+    assert [f.kind for f in summary.failures] == ["partial"]
+    assert summary.partial
 
 
 def test_long_single_line_file_is_read_in_chunks_and_found_once(

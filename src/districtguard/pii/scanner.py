@@ -107,7 +107,8 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
         after = path.stat()
     except OSError:
         after = None
-    if after is None and status == "scanned":
+    if after is None and status != "skipped":
+        # Whatever the reader said ("cannot open: ..."), this is the cause.
         status, reason = "failed", "disappeared during the scan"
     elif after is not None and _signature(after) != _signature(before):
         problems.append(CHANGED)
