@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import os
 import secrets
@@ -85,4 +84,4 @@ def load_key(create: bool = True) -> bytes:
 def fingerprint(key: bytes, element: str, normalised: str) -> str:
     """Return the keyed fingerprint of a normalised value (32 hex characters)."""
     message = f"{element}\x1f{normalised}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(key, message, "sha256").hex()[:32]
