@@ -18,6 +18,7 @@ from districtguard.pii.documents.base import (
     Limits,
     ReadContext,
     TextUnit,
+    join_location,
 )
 from districtguard.pii.documents.email import html_text
 
@@ -67,6 +68,13 @@ def read(path: Path, context: ReadContext | None = None) -> list[TextUnit]:
     return list(read_source(file_source(path), context or ReadContext()))
 
 
+def where(unit: TextUnit) -> str:
+    """Name a unit: a message by its record's place, an attachment by its own."""
+    if unit.records and unit.records[0].label.startswith("message"):
+        return join_location(unit.location, unit.records[0].location)
+    return unit.location
+
+
 def test_message_unit_is_a_header_preamble_then_the_body(
     tmp_path: Path, fake: Faker
 ) -> None:
@@ -82,10 +90,11 @@ def test_message_unit_is_a_header_preamble_then_the_body(
     )
     assert unit.text == preamble + f"Student SSN is {SSN}.\n"
     assert (unit.origin, unit.base_offset) == (len(preamble), 0)
-    assert unit.location == "message 1"
+    assert unit.location == ""
     assert unit.records is not None
     [record] = unit.records
-    assert (record.start, record.end, record.label) == (0, len(unit.text), "message 1")
+    assert (record.start, record.end) == (0, len(unit.text))
+    assert (record.label, record.location) == ("message 1", "message 1")
 
 
 def test_alternative_bodies_are_read_once_in_their_plainest_form(
@@ -136,14 +145,18 @@ def test_mbox_messages_and_attachments_carry_their_places(
 
     units = read(path)
 
-    assert [unit.location for unit in units] == [
+    assert [where(unit) for unit in units] == [
         "message 1",
         "message 2",
-        "message 2, attachment roster.xlsx, Sheet1",
+        "message 2, attachment roster.xlsx",
         "message 3",
     ]
+    roster = units[2]
     cells = {
-        cell.location: units[2].text[cell.start : cell.end] for cell in units[2].cells
+        join_location(roster.location, cell.location): roster.text[
+            cell.start : cell.end
+        ]
+        for cell in roster.cells
     }
     assert cells["message 2, attachment roster.xlsx, Sheet1!A2"] == name
     assert cells["message 2, attachment roster.xlsx, Sheet1!B2"] == SSN
@@ -166,7 +179,7 @@ def test_corrupt_attachment_is_reported_and_the_mailbox_read_on(
 
     units = read(path, context)
 
-    assert [unit.location for unit in units] == ["message 1", "message 2", "message 3"]
+    assert [where(unit) for unit in units] == ["message 1", "message 2", "message 3"]
     assert context.problems == [
         "message 2, attachment roster.xlsx: not a readable XLSX workbook:"
         " not a ZIP container, or cut short"
@@ -198,7 +211,7 @@ def test_zip_attachment_members_are_read(tmp_path: Path, fake: Faker) -> None:
 
     units = read(path)
 
-    assert [unit.location for unit in units] == [
+    assert [where(unit) for unit in units] == [
         "message 1",
         "message 1, attachment share.zip, member a/notes.txt",
     ]
@@ -214,9 +227,7 @@ def test_forwarded_messages_are_read_as_email(tmp_path: Path, fake: Faker) -> No
 
     units = read(path)
 
-    assert (
-        units[1].location == "message 1, attachment attached message 1.eml, message 1"
-    )
+    assert where(units[1]) == "message 1, attachment attached message 1.eml, message 1"
     assert "Subject: Original\n" in units[1].text
     assert units[1].text[units[1].origin :] == f"Forwarded SSN {SSN}\n"
 
@@ -235,7 +246,7 @@ def test_unknown_binary_attachment_is_counted_as_skipped(
     path.write_bytes(mail.as_bytes())
     context = ReadContext()
 
-    assert [unit.location for unit in read(path, context)] == ["message 1"]
+    assert [where(unit) for unit in read(path, context)] == ["message 1"]
     assert context.skipped_members == 1
 
 
@@ -248,7 +259,7 @@ def test_message_larger_than_the_limit_is_reported_and_skipped(
 
     units = read(path, context)
 
-    assert [unit.location for unit in units] == ["message 1", "message 3"]
+    assert [where(unit) for unit in units] == ["message 1", "message 3"]
     assert context.problems == ["message 2: larger than 2000 bytes, not read"]
 
 

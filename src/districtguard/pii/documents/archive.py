@@ -71,18 +71,11 @@ def check_container(handle: IO[bytes], context: ReadContext, kind: str) -> None:
 
 
 def prefix_locations(unit: TextUnit, prefix: str) -> TextUnit:
-    """Return ``unit`` with ``prefix`` in front of every location it carries."""
-    records = unit.records
-    if records is not None:
-        records = [
-            replace(record, location=join_location(prefix, record.location))
-            if record.location
-            else record
-            for record in records
-        ]
-    cells = [replace(c, location=join_location(prefix, c.location)) for c in unit.cells]
-    location = join_location(prefix, unit.location)
-    return replace(unit, location=location, records=records, cells=cells)
+    """Return ``unit`` placed inside ``prefix`` (an archive member, an attachment).
+
+    Record and cell locations are relative to the unit's, so only it changes.
+    """
+    return replace(unit, location=join_location(prefix, unit.location))
 
 
 def claim_problems(context: ReadContext, since: int, prefix: str) -> None:

@@ -45,7 +45,6 @@ _PARTS = (
 class _Spans:
     """Text built piece by piece, with the records and cells found in it."""
 
-    location: str
     parts: list[str] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
@@ -62,7 +61,6 @@ class _Spans:
     def unit(self, columns: Sequence[Column] = ()) -> TextUnit:
         return TextUnit(
             text="".join(self.parts),
-            location=self.location,
             records=self.records,
             cells=self.cells,
             columns=columns,
@@ -95,13 +93,13 @@ class DocxReader:
 
 
 def _body(document: Document, chunk_chars: int) -> Iterator[TextUnit]:
-    spans = _Spans("body")
+    spans = _Spans()
     paragraphs = tables = 0
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             if spans.parts:
                 yield spans.unit()
-                spans = _Spans("body")
+                spans = _Spans()
             tables += 1
             yield from _table(block, f"table {tables}", chunk_chars)
             continue
@@ -110,7 +108,7 @@ def _body(document: Document, chunk_chars: int) -> Iterator[TextUnit]:
             continue
         if spans.parts and spans.size + 1 + len(text) > chunk_chars:
             yield spans.unit()
-            spans = _Spans("body")
+            spans = _Spans()
         paragraphs += 1
         start = spans.add(text)
         label = f"paragraph {paragraphs}"
@@ -130,12 +128,12 @@ def _table(table: Table, name: str, chunk_chars: int) -> Iterator[TextUnit]:
         headers[grid : grid + span] = [text] * span
     samples = [_by_grid(row, width) for row in rows[1 : SAMPLE_ROWS + 1]]
     columns = classify_columns(headers, samples)
-    spans = _Spans(name)
+    spans = _Spans()
     for number, cells in enumerate(rows, 1):
         text = "\t".join(value for _, _, value in cells)
         if spans.parts and spans.size + 1 + len(text) > chunk_chars:
             yield spans.unit(columns)
-            spans = _Spans(name)
+            spans = _Spans()
         start = offset = spans.add(text)
         label = f"{name} row {number}"
         for index, (grid, _, value) in enumerate(cells, 1):

@@ -3,6 +3,8 @@
 An mbox is split while it streams, one message in memory at a time. A message's
 unit is a header preamble (no offsets) followed by its text bodies (offsets
 count from the first body character); attachments are read by their own readers.
+The message number is its record's place, not the unit's: the detector joins the
+two, and a message says "message 2" once.
 """
 
 from __future__ import annotations
@@ -110,7 +112,6 @@ def _message(data: bytes, where: str, context: ReadContext) -> Iterator[TextUnit
         context.warn(failure)
     yield TextUnit(
         text=text,
-        location=where,
         records=[Record(0, len(text), where, where)],
         base_offset=0,
         origin=len(preamble),

@@ -92,7 +92,6 @@ class _Chunk:
         extra = [Column("") for _ in range(self.width - len(columns))]
         return TextUnit(
             text="".join(self.parts),
-            location=self.sheet,
             records=self.records,
             cells=self.cells,
             columns=[*columns, *extra],
