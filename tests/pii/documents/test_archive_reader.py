@@ -95,6 +95,19 @@ def test_text_members_keep_their_offsets(tmp_path: Path) -> None:
     assert unit.base_offset == 0
 
 
+def test_csv_members_keep_their_rows_cells_and_offsets(tmp_path: Path) -> None:
+    csv = f"Name,SSN\nJordan Sample,{SSN}\n".encode()
+    path = write(tmp_path, "export.zip", zip_bytes({"a/b.csv": csv}))
+
+    [unit] = read(path)
+
+    assert shown(unit, unit.cells[1]) == "member a/b.csv, row 2, column B (SSN)"
+    assert [column.header for column in unit.columns] == ["Name", "SSN"]
+    assert unit.base_offset is not None
+    ssn = unit.cells[1]
+    assert unit.base_offset + ssn.start - unit.origin == csv.decode().index(SSN)
+
+
 def test_large_members_are_spilled_to_disk_and_cleaned_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

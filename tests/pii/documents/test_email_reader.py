@@ -198,6 +198,26 @@ def test_body_lines_starting_with_from_do_not_split_messages(
     assert units[0].text[units[0].origin :].startswith(body)
 
 
+def test_csv_attachment_cells_carry_message_and_attachment(
+    tmp_path: Path, fake: Faker
+) -> None:
+    mail = message(fake, "Roster attached.\n")
+    mail.add_attachment(
+        f"Name,SSN\n{fake.name()},{SSN}\n".encode(),
+        maintype="text",
+        subtype="csv",
+        filename="roster.csv",
+    )
+    path = tmp_path / "csv.eml"
+    path.write_bytes(mail.as_bytes())
+
+    roster = read(path)[1]
+
+    assert join_location(roster.location, roster.cells[1].location) == (
+        "message 1, attachment roster.csv, row 2, column B (SSN)"
+    )
+
+
 def test_zip_attachment_members_are_read(tmp_path: Path, fake: Faker) -> None:
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as share:
