@@ -203,6 +203,13 @@ def test_table_shows_findings_and_the_summary_with_failures() -> None:
     assert "not a readable workbook" in text
 
 
+def test_table_names_the_shared_folder_once_and_shortens_the_paths() -> None:
+    text = run("table")
+    assert "Personal information found under share/" in text
+    assert "│ staff list.txt" in text
+    assert "│ share/staff list.txt" not in text
+
+
 def test_table_keeps_a_bounded_number_of_rows_and_says_how_many_it_left_out() -> None:
     sink = io.StringIO()
     writer = TableWriter(sink, max_rows=2)

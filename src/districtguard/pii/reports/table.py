@@ -1,6 +1,13 @@
-"""The human format: a table of findings, then the summary panel."""
+"""The human format: a table of findings, then the summary panel.
+
+Paths in the table are shown below the folder they all share, named in the title;
+the machine formats always carry the full path.
+"""
 
 from __future__ import annotations
+
+import os
+from pathlib import PurePath
 
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +21,17 @@ from districtguard.pii.results import FileResult, ScanSummary
 # Rows kept for the table; past this a share is better read as jsonl or csv.
 MAX_ROWS = 2_000
 FILE_WIDTH = 160
+
+
+def _common_folder(paths: list[str]) -> str:
+    """Return the folder every path is under, so the path column can be short."""
+    try:
+        folder = os.path.commonpath([str(PurePath(path).parent) for path in paths])
+    except ValueError:  # absolute and relative paths mixed
+        return ""
+    if folder in (".", "/") or not all(p.startswith(folder + "/") for p in paths):
+        return ""
+    return folder
 
 
 class TableWriter:
@@ -38,7 +56,11 @@ class TableWriter:
         """Print the findings table and the summary."""
         console = self._console
         if self._rows:
-            table = Table(title="Personal information found", title_justify="left")
+            folder = _common_folder([finding.path for finding in self._rows])
+            title = "Personal information found"
+            if folder:
+                title += f" under {folder}/"
+            table = Table(title=title, title_justify="left")
             table.add_column("path", overflow="fold")
             table.add_column("location", overflow="fold")
             table.add_column("element")
@@ -47,7 +69,7 @@ class TableWriter:
             table.add_column("statutory")
             for finding in self._rows:
                 table.add_row(
-                    Text(finding.path),
+                    Text(finding.path[len(folder) + 1 :] if folder else finding.path),
                     Text(finding.location),
                     str(finding.element),
                     Text(finding.masked),
