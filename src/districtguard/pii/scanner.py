@@ -53,7 +53,8 @@ class ScanConfig:
 
     ``include``/``exclude`` are globs (see :mod:`districtguard.pii.walk`); by
     default everything under ``paths`` is scanned. ``workers`` above one scans in
-    that many processes.
+    that many processes. ``ignore`` names files the walk passes over without a
+    word, such as the report being written into the folder being scanned.
     """
 
     paths: tuple[Path, ...]
@@ -63,6 +64,7 @@ class ScanConfig:
     workers: int = 1
     follow_symlinks: bool = False
     limits: Limits = field(default_factory=Limits)
+    ignore: tuple[Path, ...] = ()
 
 
 def _signature(info: os.stat_result) -> tuple[int, int, int]:
@@ -135,7 +137,7 @@ def scan_paths(
     summary = ScanSummary()
     items = walk(
         config.paths,
-        Filter(config.include, config.exclude),
+        Filter(config.include, config.exclude, _identities(config.ignore)),
         follow_symlinks=config.follow_symlinks,
     )
     if config.workers > 1:
@@ -148,6 +150,15 @@ def scan_paths(
             on_result(result)
     summary.duration = time.monotonic() - started
     return summary
+
+
+def _identities(paths: Iterable[Path]) -> frozenset[tuple[int, int]]:
+    identities = set()
+    for path in paths:
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            identities.add((info.st_dev, info.st_ino))
+    return frozenset(identities)
 
 
 def _scan_here(

@@ -33,6 +33,8 @@ class Filter:
 
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # (device, inode) of files never to scan, such as the report being written.
+    ignore: frozenset[tuple[int, int]] = frozenset()
 
     def excluded(self, relative: str, name: str) -> bool:
         """Return whether an exclude glob matches the relative path or the name."""
@@ -43,6 +45,15 @@ class Filter:
         if self.excluded(relative, name):
             return False
         return not self.include or _matches(self.include, relative, name)
+
+    def ignored(self, entry: os.DirEntry[str]) -> bool:
+        """Return whether ``entry`` is one of the files never to scan."""
+        if not self.ignore or entry.inode() not in {ino for _, ino in self.ignore}:
+            return False  # the inode comes free with the listing; stat only on a hit
+        try:
+            return _key(entry.stat(follow_symlinks=False)) in self.ignore
+        except OSError:
+            return False
 
 
 def _matches(globs: Sequence[str], relative: str, name: str) -> bool:
@@ -123,7 +134,7 @@ def _walk_tree(
                     continue
                 seen.add(key)
                 subdirectories.append((path, relative + "/", ancestors | {key}))
-            elif not rules.wanted(relative, entry.name):
+            elif not rules.wanted(relative, entry.name) or rules.ignored(entry):
                 continue
             elif entry.is_symlink() and not follow:
                 yield FileResult(str(path), "skipped", NOT_FOLLOWED)
