@@ -1,24 +1,24 @@
-"""The ``districtguard`` command line: parse, call the library, format, exit.
-
-Each subcommand is an ``_add_<name>`` function that adds its parser and sets
-``run``; list it in :data:`COMMANDS`.
-"""
+"""``districtguard scan``: find statutory personal information in files."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import dataclasses
 import datetime as dt
 import importlib.resources
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
 
-from districtguard import __version__
+from districtguard.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    UsageError,
+)
 from districtguard.pii.elements import Element
 from districtguard.pii.fingerprint import FingerprintKeyError, load_key
 from districtguard.pii.options import DetectOptions
@@ -29,13 +29,6 @@ from districtguard.pii.reports.summary import print_summary
 from districtguard.pii.results import FileResult, ScanSummary
 from districtguard.pii.rules import RULE_SETS, resolve_rules
 from districtguard.pii.scanner import ScanConfig, scan_paths
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_PARTIAL = 3
-EXIT_INTERRUPTED = 130
-EXIT_BROKEN_PIPE = 141
 
 SCAN_EPILOG = """\
 exit codes:
@@ -55,10 +48,6 @@ DEMO_HINT = (
     "Next: scan a folder of your own with `districtguard scan PATH`, or get one "
     "JSON line per finding with `--format jsonl`."
 )
-
-
-class UsageError(Exception):
-    """The command cannot run as asked; the message says what to change."""
 
 
 def _elements(text: str) -> frozenset[Element]:
@@ -94,11 +83,12 @@ def _workers(text: str) -> int:
     return int(text) or os.cpu_count() or 1
 
 
-def _add_scan(commands: Any) -> None:
+def add_parser(commands: Any) -> None:
+    """Add ``scan`` to the subcommands."""
     parser = commands.add_parser(
         "scan",
         help="find statutory personal information in files",
-        description="Find statutory personal information (a name linked to an "
+        description="Find statutory personal information (a name linked to an\n"
         "SSN, driver license, card or account number...) in files and folders.",
         epilog=SCAN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -172,23 +162,7 @@ def _add_scan(commands: Any) -> None:
     )
     add("--no-progress", action="store_true", help="never show the progress bar")
     add("--demo", action="store_true", help="scan the bundled synthetic sample share")
-    parser.set_defaults(run=_run_scan)
-
-
-COMMANDS: tuple[Callable[[Any], None], ...] = (_add_scan,)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """Return the parser for every subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="districtguard",
-        description="Run a school district's cybersecurity policy as software.",
-    )
-    parser.add_argument("--version", action="version", version=__version__)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in COMMANDS:
-        add(commands)
-    return parser
+    parser.set_defaults(run=run)
 
 
 def _demo_path() -> Path:
@@ -245,7 +219,8 @@ def _exit_code(summary: ScanSummary, fail_on: str | None) -> int:
     return EXIT_OK
 
 
-def _run_scan(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Scan, write the chosen format, print the summary, return the exit code."""
     config = _scan_config(args)
     errors = Console(stderr=True)
     output: TextIO | None = None
@@ -254,6 +229,7 @@ def _run_scan(args: argparse.Namespace) -> int:
             output = args.output.open("w", encoding="utf-8", newline="")
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+        config = dataclasses.replace(config, ignore=(args.output,))
     sink: TextSink = output if output is not None else StdoutSink()
     try:
         writer = make_writer(args.format, sink)
@@ -273,29 +249,5 @@ def _run_scan(args: argparse.Namespace) -> int:
     if args.format != "table" or output is not None:
         print_summary(errors, summary)
     if args.demo:
-        errors.print(DEMO_HINT, markup=False, highlight=False)
+        errors.print(DEMO_HINT, markup=False, highlight=False, soft_wrap=True)
     return _exit_code(summary, args.fail_on_findings)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line and return its exit code."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    try:
-        code: int = args.run(args)
-    except UsageError as exc:
-        sys.stderr.write(f"districtguard {args.command}: error: {exc}\n")
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        sys.stderr.write("districtguard: interrupted; the results are incomplete\n")
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # Whoever read the output stopped (``| head``); stop too, quietly, and
-        # keep Python from complaining when it flushes stdout at exit.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
-    return code
