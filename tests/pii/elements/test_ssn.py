@@ -45,8 +45,14 @@ def test_classifies_nine_digits(digits: str, verdict: SsnVerdict) -> None:
 
 @pytest.mark.parametrize(
     ("digits", "early"),
-    [("665123456", True), ("733123456", True), ("734123456", False),
-     ("750123456", True), ("772123456", True), ("773123456", False)],
+    [
+        ("665123456", True),
+        ("733123456", True),
+        ("734123456", False),
+        ("750123456", True),
+        ("772123456", True),
+        ("773123456", False),
+    ],
 )
 def test_knows_areas_assigned_before_randomization(digits: str, early: bool) -> None:
     assert assigned_before_2011(digits) is early

@@ -17,7 +17,7 @@ class DocumentError(Exception):
     """A file (or part of one) cannot be read; the message says why, without data."""
 
 
-class SkippedDocument(Exception):  # noqa: N818 - a signal, not a failure
+class SkippedDocument(Exception):
     """A file is deliberately not scanned (unknown binary format, excluded type)."""
 
 
@@ -53,6 +53,8 @@ class Column:
 class TextUnit:
     """A piece of decoded text to scan.
 
+    ``location`` says where the unit sits in its file ("member a.zip", "page 3");
+    record and cell locations are relative to it and never repeat it.
     ``records`` are sorted and do not overlap; when ``None`` the detector treats
     blank-line separated paragraphs as records. ``cells`` (sorted by start) and
     ``columns`` describe tables. A finding at text index ``i`` reports the offset
