@@ -36,12 +36,12 @@ NAMED: tuple[str, ...] = (
     "Reimbursement request: {name}, mileage for {month}. Pay to {acct_kw} {acct}, "
     "{rtn_kw} {rtn}. Employee ID {employee_id}.",
     # enrollment forms pasted into email
-    "Student: {name2}   Grade: {grade}   Student ID {student_id}\n"
+    "Student: {student}   Grade: {grade}   Student ID {student_id}\n"
     "Parent/guardian: {name}   Phone: {phone}\nGuardian {ssn_kw} {ssn}\n"
     "Address: {address}",
-    "Enrollment packet for {name2} (Student ID {student_id}): guardian {name} "
+    "Enrollment packet for {student} (Student ID {student_id}): guardian {name} "
     "listed {ssn_kw} {ssn} and {state} {dl_kw} {dl} as proof of identity.",
-    "Registration - {name2}, grade {grade}. Guardian {name} showed {state} "
+    "Registration - {student}, grade {grade}. Guardian {name} showed {state} "
     "{dl_kw} {dl}. Student ID {student_id} assigned {date}.",
     "Guardian {name} set up lunch account autopay with {card_kw} {card}, "
     "{exp_kw} {exp}. Student ID {student_id}.",
@@ -129,7 +129,7 @@ DECOYS: tuple[str, ...] = (
     "Bus {bus} GPS unit serial {serial}; last ping {date}; driver contact {phone}.",
     "Enrollment count as of {date}: {count} students. Call {phone} or {phone2} "
     "with questions.",
-    "Student {name} (Student ID {student_id}) moved to {building}; transcript "
+    "Student {student} (Student ID {student_id}) moved to {building}; transcript "
     "requested {date}.",
     "Reference {bare_nine} / ticket {ticket}: password reset for {name}.",
     "Visa {bad_luhn} on the old vendor form failed validation; ask for a new form.",

@@ -138,6 +138,10 @@ BUILDINGS = (
     "Eastwood Elementary",
     "Cedar Ridge Elementary",
     "the Administration Building",
+    # Oklahoma schools are often named for people; these are not person names.
+    "Will Rogers Elementary",
+    "Jefferson Middle School",
+    "Roosevelt Elementary",
 )
 STREETS = (
     "Main St",
@@ -150,6 +154,9 @@ STREETS = (
     "Pine Ridge Rd",
     "Maple Ct",
     "Lakeview Blvd",
+    "Robinson St",
+    "Lindsey St",
+    "Will Rogers Pkwy",
 )
 CITIES = (
     "Tulsa",
@@ -166,6 +173,16 @@ CITIES = (
     "Durant",
     "Broken Arrow",
     "Oklahoma City",
+    # The largest districts' towns, though they are also people's names.
+    "Norman",
+    "Moore",
+    "Edmond",
+    "Duncan",
+    "Guthrie",
+    "Bethany",
+    "McAlester",
+    "Tahlequah",
+    "Claremore",
 )
 MONTHS = (
     "January",
@@ -202,23 +219,115 @@ class Person:
     last: str
 
 
+# Names an Oklahoma district's records hold that Faker's en_US lists lack. Given
+# names popular for US births 2005-2020 (SSA rankings): today's students.
+MODERN_FIRST_NAMES = (
+    "Jayden",
+    "Aiden",
+    "Brayden",
+    "Kayden",
+    "Jaxon",
+    "Grayson",
+    "Easton",
+    "Bentley",
+    "Brantley",
+    "Ryker",
+    "Maverick",
+    "Jace",
+    "Paxton",
+    "Waylon",
+    "Bryson",
+    "Braxton",
+    "Liam",
+    "Nevaeh",
+    "Paisley",
+    "Kinsley",
+    "Aaliyah",
+    "Harper",
+    "Aubrey",
+    "Addison",
+    "Brynlee",
+    "Oaklynn",
+    "Raelynn",
+    "Kaylee",
+    "Zoey",
+    "Avery",
+    "Skylar",
+    "Peyton",
+)
+# Surnames common in Oklahoma (tribal nations, the Vietnamese community of
+# Oklahoma City) and surname shapes: hyphenated, O' and Mc, several words.
+REGIONAL_SURNAMES = (
+    "Harjo",
+    "Bearpaw",
+    "Sixkiller",
+    "Fourkiller",
+    "Chuculate",
+    "Fixico",
+    "Yahola",
+    "Chupco",
+    "Tsatoke",
+    "Ketcher",
+    "Tahdooahnippah",
+    "Poafpybitty",
+    "Nguyen",
+    "Tran",
+    "Pham",
+    "Le",
+    "Vu",
+    "Garcia-Lopez",
+    "Smith-Harjo",
+    "O'Brien",
+    "O'Neal",
+    "McIntosh",
+    "De La Cruz",
+    "De Leon",
+)
+# Written with accents, as many records keep them.
+ACCENTED_NAMES = (
+    ("José", "Hernández"),
+    ("María", "López"),
+    ("Jesús", "Ramírez"),
+    ("Sofía", "Martínez"),
+    ("Andrés", "Peña"),
+    ("Inés", "Muñoz"),
+)
+
+
 class NamePool:
-    """Hand out synthetic people from Faker en_US, skipping unusable names."""
+    """Hand out synthetic people, mostly from Faker en_US.
+
+    About one in nine has a surname or spelling Faker's lists lack (see
+    ``REGIONAL_SURNAMES`` and ``ACCENTED_NAMES``), and half of all students have
+    a given name popular since 2005, because that is who a district's records
+    name.
+    """
 
     def __init__(self, seed: int, avoid: Iterable[str]) -> None:
         self._fake = Faker("en_US")
         self._fake.seed_instance(seed)
+        self._random = self._fake.random
         self._avoid = {word.lower() for word in avoid}
 
     def _usable(self, name: str) -> bool:
         return name.isascii() and name.isalpha() and name.lower() not in self._avoid
 
-    def person(self) -> Person:
+    def person(self, student: bool = False) -> Person:
         """Return a new person whose names are not words used in the templates."""
+        middle = self._fake.random_uppercase_letter()
+        roll = self._random.random()
+        if roll < 0.03:
+            first, last = self._random.choice(ACCENTED_NAMES)
+            return Person(first, middle, last)
         while True:
             first, last = self._fake.first_name(), self._fake.last_name()
             if self._usable(first) and self._usable(last) and first != last:
-                return Person(first, self._fake.random_uppercase_letter(), last)
+                break
+        if student and self._random.random() < 0.5:
+            first = self._random.choice(MODERN_FIRST_NAMES)
+        if roll > 0.92:
+            last = self._random.choice(REGIONAL_SURNAMES)
+        return Person(first, middle, last)
 
 
 def write_name(rng: random.Random, person: Person) -> str:
@@ -334,6 +443,10 @@ class Fields:
 
     def _f_name(self, context: _Instance) -> list[Piece]:
         return [Piece(write_name(self.rng, self._person(context)), "PERSON_NAME")]
+
+    def _f_student(self, context: _Instance) -> list[Piece]:
+        person = self.names.person(student=True)
+        return [Piece(write_name(self.rng, person), "PERSON_NAME")]
 
     def _f_ssn(self, context: _Instance) -> list[Piece]:
         style = self.rng.choices(("dashed", "spaced", "bare", "dotted"), (6, 2, 3, 1))

@@ -226,7 +226,7 @@ def mask_label_text(text: str, element: str) -> str:
     """Return label text safe to print: digits as ``#``, names as initials."""
     text = re.sub(r"\d", "#", text)
     if element == "PERSON_NAME":
-        text = re.sub(r"(?<=[A-Za-z])[A-Za-z]+", lambda m: "*" * len(m.group()), text)
+        text = re.sub(r"(?<=[^\W\d_])[^\W\d_]+", lambda m: "*" * len(m.group()), text)
     return text
 
 

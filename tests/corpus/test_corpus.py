@@ -175,7 +175,9 @@ def test_every_label_holds_a_value_that_validates(corpus: LabelledText) -> None:
         elif label.element == "DRIVER_LICENSE":
             assert re.fullmatch(r"[A-Z0-9]{6,15}", text), label
         elif label.element == "PERSON_NAME":
-            assert re.fullmatch(r"[A-Za-z][A-Za-z.,' ]+[A-Za-z.]", text), label
+            assert re.fullmatch(
+                r"[^\W\d_][^\W\d_.,' -]*(?:[.,' -]+[^\W\d_]+)+\.?", text
+            ), label
 
 
 def test_decoys_really_are_invalid(corpus: LabelledText) -> None:
@@ -298,3 +300,15 @@ def test_scoring_matches_on_element_and_overlap_only() -> None:
     assert scores["PERSON_NAME"].precision == 1.0
     assert scores["PERSON_NAME"].recall == 1.0
     assert scores["ROUTING_NUMBER"].precision == 0.0
+
+
+def test_names_go_beyond_fakers_lists() -> None:
+    corpus = prose()
+    names = [
+        corpus.text[x.start : x.end]
+        for x in corpus.labels
+        if x.element == "PERSON_NAME"
+    ]
+    assert any(not name.isascii() for name in names)
+    assert any("-" in name or "'" in name for name in names)
+    assert sum(name.count(" ") >= 3 for name in names) > 0  # "Maria C. De La Cruz"
