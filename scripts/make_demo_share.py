@@ -28,12 +28,10 @@ from pathlib import Path
 import docx
 import openpyxl
 from faker import Faker
-
-# reportlab ships no type information (hence the ignores below).
-from reportlab.lib import colors  # type: ignore[import-untyped]
-from reportlab.lib.pagesizes import letter  # type: ignore[import-untyped]
-from reportlab.lib.styles import getSampleStyleSheet  # type: ignore[import-untyped]
-from reportlab.platypus import (  # type: ignore[import-untyped]
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
