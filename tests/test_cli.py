@@ -282,3 +282,32 @@ def test_every_scan_option_and_format_is_documented() -> None:
         "DISTRICTGUARD_FINGERPRINT_KEY_FILE",
     ):
         assert variable in docs
+
+
+def test_config_file_declares_a_district_id_and_flags_override_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[scan]\nmin_confidence = 0.9\n[[scan.government_ids]]\nname = "student_id"\n'
+        "pattern = 'S\\d{7}'\nkeywords = [\"student id\"]\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "ids.txt").write_text("Student ID S1234567\n", encoding="utf-8")
+    base = ["scan", str(data), "--format", "jsonl", "--config", str(config)]
+    assert main(base) == 0
+    assert capsys.readouterr().out == ""  # 0.70 is below the file's 0.9
+    assert main([*base, "--min-confidence", "0.5"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert '"kind": "student_id"' in line and '"GOVERNMENT_ID"' in line
+
+
+def test_bad_config_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[scan]\nmin_confidence = 'high'\n", encoding="utf-8")
+    assert main(["scan", str(tmp_path), "--config", str(config)]) == 2
+    assert "min_confidence" in capsys.readouterr().err

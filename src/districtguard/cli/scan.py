@@ -9,7 +9,7 @@ import importlib.resources
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from rich.console import Console
 
@@ -18,6 +18,12 @@ from districtguard.cli.common import (
     EXIT_OK,
     EXIT_PARTIAL,
     UsageError,
+)
+from districtguard.pii.config import (
+    ConfigError,
+    ScanSettings,
+    default_config_path,
+    load_settings,
 )
 from districtguard.pii.elements import Element
 from districtguard.pii.fingerprint import FingerprintKeyError, load_key
@@ -42,8 +48,10 @@ exit codes:
 environment:
   DISTRICTGUARD_FINGERPRINT_KEY       fingerprint key (hex or base64)
   DISTRICTGUARD_FINGERPRINT_KEY_FILE  file holding the key
-  DISTRICTGUARD_HOME                  data folder (default key: fingerprint.key)
+  DISTRICTGUARD_HOME                  data folder (fingerprint.key, config.toml)
+  DISTRICTGUARD_CONFIG                settings file (see docs/configuration.md)
 """
+_T = TypeVar("_T")
 DEMO_HINT = (
     "Next: scan a folder of your own with `districtguard scan PATH`, or get one "
     "JSON line per finding with `--format jsonl`."
@@ -69,9 +77,9 @@ def _confidence(text: str) -> float:
     return value
 
 
-def _state(text: str) -> str | None:
+def _state(text: str) -> str:
     if text.lower() == "none":
-        return None
+        return ""
     if len(text) != 2 or not text.isalpha():
         raise argparse.ArgumentTypeError(f"{text!r} is not a two-letter state code")
     return text.upper()
@@ -126,7 +134,7 @@ def add_parser(commands: Any) -> None:
     add(
         "--rules",
         choices=["auto", *RULE_SETS],
-        default="auto",
+        default=None,
         help="rule set (default auto: the one in force today)",
     )
     add(
@@ -139,16 +147,23 @@ def add_parser(commands: Any) -> None:
     add(
         "--min-confidence",
         type=_confidence,
-        default=0.5,
+        default=None,
         metavar="X",
         help="report findings at least this confident, 0 to 1 (default 0.5)",
     )
     add(
         "--home-state",
         type=_state,
-        default="OK",
+        default=None,
         metavar="XX",
         help="state whose license formats need no label (default OK; none)",
+    )
+    add(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="district settings file (default: $DISTRICTGUARD_CONFIG, or "
+        "config.toml in the data folder if it exists)",
     )
     add(
         "--follow-symlinks",
@@ -177,6 +192,21 @@ def _demo_path() -> Path:
     return relative if len(str(relative)) < len(str(folder)) else folder
 
 
+def _first(*values: _T | None) -> _T:
+    """Return the first value given: command line, then file, then default."""
+    return next(value for value in values if value is not None)
+
+
+def _settings(named: Path | None) -> ScanSettings:
+    path = named or default_config_path()
+    if path is None:
+        return ScanSettings()
+    try:
+        return load_settings(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _scan_config(args: argparse.Namespace) -> ScanConfig:
     if args.demo and args.paths:
         raise UsageError("--demo scans the bundled samples; give no PATH with it")
@@ -190,13 +220,21 @@ def _scan_config(args: argparse.Namespace) -> ScanConfig:
         key = load_key()
     except FingerprintKeyError as exc:
         raise UsageError(f"fingerprint key: {exc}") from None
+    settings = _settings(args.config)
     today = dt.datetime.now(dt.UTC).astimezone().date()
+    rules = _first(args.rules, settings.rules, "auto")
+    home_state = _first(args.home_state, settings.home_state, "OK")
+    try:
+        rule_set = resolve_rules(rules, today)
+    except ValueError as exc:
+        raise UsageError(f"{settings.source}: {exc}") from None
     options = DetectOptions(
         fingerprint_key=key,
-        rules=resolve_rules(args.rules, today),
+        rules=rule_set,
         elements=args.elements,
-        min_confidence=args.min_confidence,
-        home_state=args.home_state,
+        min_confidence=_first(args.min_confidence, settings.min_confidence, 0.5),
+        home_state=home_state or None,
+        government_ids=settings.government_ids,
         today=today,
     )
     return ScanConfig(
