@@ -56,7 +56,8 @@ def test_empty_file_changes_nothing(tmp_path: Path) -> None:
         ),
         ('[[scan.government_ids]]\nname = "x"\npattern = "S"\n', "keywords"),
         (
-            '[[scan.government_ids]]\nname = "Bad Name"\npattern = "S"\nkeywords = ["a"]\n',
+            '[[scan.government_ids]]\nname = "Bad Name"\npattern = "S"\n'
+            'keywords = ["a"]\n',
             "name",
         ),
     ],
