@@ -9,6 +9,7 @@ downloaded at run time.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from importlib import resources
 
 # Capitalised words that are first names or surnames in the lists but, in the
@@ -31,7 +32,7 @@ STOPWORDS = frozenset(
     RIVER ROAD ROUTING SATURDAY SAVINGS SCHOOL SCHOOLS SECURITY SEPTEMBER SERVICE
     SINCERELY SOCIAL SOUTH ST STATE STREET STUDENT SUNDAY SUPERINTENDENT SUPPLY
     SUPPORT TEACHER TECH TECHNOLOGY THANKS THURSDAY TUESDAY UNCLAIMED UNION VALLEY
-    VISA WAY WEDNESDAY WEST EAST {_STATE_CODES}
+    VISA WAY WEDNESDAY WEST EAST PKWY PARKWAY HWY HIGHWAY CIR TRL {_STATE_CODES}
     """.split()
 )
 
@@ -66,3 +67,20 @@ def surnames() -> frozenset[str]:
     else:
         found |= {name.upper() for name in Provider.last_names}
     return frozenset(found)
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Return common English words (upper case), which rare names must not be."""
+    try:
+        from faker.providers.lorem.en_US import Provider
+    except ImportError:  # pragma: no cover - Faker is a declared dependency
+        return frozenset()
+    return frozenset(word.upper() for word in Provider.word_list)
+
+
+def fold(name: str) -> str:
+    """Return a name as the dictionaries spell it: upper case, no accents or '."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.replace("'", "").replace("’", "").upper()

@@ -4,9 +4,11 @@ Names are looked for only around a validated element (the same record, within th
 context window), never across a whole document, as Microsoft Purview's "All full
 names" does it: a given-name dictionary, a surname dictionary and a few ways names
 are written. A dictionary first name with a dictionary surname scores high; an
-initial or an unknown half scores lower; ALL-CAPS names need both halves in the
-dictionaries. Capitalised words that are far more often something else near an
-SSN ("Social", "Security", "Bank", "Main") never count as names.
+initial or a half missing from the dictionaries scores lower, and such a half must
+not be a common English word. Accents are ignored for lookups ("López" is
+"Lopez"), surname particles join the surname ("De La Cruz"). Capitalised words that
+are far more often something else near an SSN ("Social", "Security", "Bank",
+"Main") never count as names.
 """
 
 from __future__ import annotations
@@ -15,16 +17,34 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from districtguard.pii.names import STOPWORDS, first_names, surnames
+from districtguard.pii.names import (
+    STOPWORDS,
+    english_words,
+    first_names,
+    fold,
+    surnames,
+)
 
+_UP = "A-ZÀ-ÖØ-Þ"
+_LOW = "a-zß-öø-ÿ"
 _TOKEN_RE = re.compile(
-    r"(?<![\w'.-])(?:"
-    r"(?P<honorific>(?:Mr|Mrs|Ms|Mx|Dr)\.?)"
-    r"|(?P<initial>[A-Z]\.(?:\s?[A-Z]\.)?)"
-    r"|(?P<word>(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?|[A-Z]'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?)"
-    r"|(?P<caps>[A-Z]{2,}(?:['-][A-Z]{2,})?)"
+    rf"(?<![\w'.-])(?:"
+    rf"(?P<honorific>(?:Mr|Mrs|Ms|Mx|Dr)\.?)"
+    rf"|(?P<initial>[{_UP}]\.(?:\s?[{_UP}]\.)?)"
+    rf"|(?P<word>(?:[{_UP}][{_LOW}]+(?:[{_UP}][{_LOW}]+)?|[{_UP}]'[{_UP}][{_LOW}]+)"
+    rf"(?:-[{_UP}][{_LOW}]+)?)"
+    rf"|(?P<caps>[{_UP}](?:'[{_UP}])?[{_UP}]+(?:-[{_UP}]{{2,}})?)"
     r")(?![\w'])"
 )
+# Words that begin a surname: "De La Cruz", "Van Buren", "DE LEON".
+_PARTICLES = frozenset("DE DEL DELLA LA LE VAN VON DA DI DU DOS DES ST".split())
+_STREET_AFTER = re.compile(
+    r"\s+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Ct|Court|"
+    r"Way|Pl|Place|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Trl|Trail|Ter|Terrace)\b",
+    re.IGNORECASE,
+)
+# A city before its state and ZIP code: "Broken Arrow, OK 74012".
+_CITY_AFTER = re.compile(r",?\s+[A-Z]{2}\.?\s+\d{5}\b")
 _JOINERS = (" ", ", ")
 
 
@@ -48,23 +68,38 @@ class _Token:
     joiner: str  # what separates this token from the next one ("" if nothing)
 
 
+def _known_surname(last: str) -> bool:
+    parts = [fold(part) for part in re.split(r"[\s-]+", last) if part]
+    parts = [part for part in parts if part not in _PARTICLES]
+    return bool(parts) and any(part in surnames() for part in parts)
+
+
+def _plain(word: str) -> bool:
+    """Return whether ``word`` could be a rare name: not a common word or label."""
+    folded = fold(word)
+    return (
+        len(folded) >= 3 and folded not in english_words() and folded not in STOPWORDS
+    )
+
+
 def _score(first: str, last: str) -> float:
     """Return how likely ``first last`` is a person's name; 0 when it is not."""
-    first_u, last_u = first.replace(".", "").strip().upper(), last.upper()
-    if first_u in STOPWORDS or last_u in STOPWORDS:
+    first_f = fold(first.replace(".", ""))
+    if first_f in STOPWORDS or any(
+        fold(part) in STOPWORDS for part in last.split() if fold(part) not in _PARTICLES
+    ):
         return 0.0
-    known_first = first_u in first_names()
-    known_last = last_u in surnames() or "-" in last_u
-    initial = not first or (len(first_u.replace(" ", "")) <= 2 and first.endswith("."))
-    caps = first.isupper() and last.isupper() and not initial
-    if caps:
-        return 0.85 if known_first and known_last else 0.0
+    known_first = first_f in first_names()
+    known_last = _known_surname(last)
+    initial = not first or (len(first_f) <= 2 and first.endswith("."))
     if initial:
-        return 0.75 if known_last else 0.0
+        return 0.75 if known_last else 0.6 if _plain(last) else 0.0
     if known_first and known_last:
         return 0.85
-    if known_first and len(last) > 2 and not last.isupper():
+    if known_first and _plain(last.split()[-1]):
         return 0.7  # a known first name before a rare surname
+    if known_last and _plain(first):
+        return 0.65  # a rare first name before a known surname
     return 0.0
 
 
@@ -74,48 +109,65 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
         kind = match.lastgroup or "word"
         after = match.end()
         joiner = next((j for j in _JOINERS if text.startswith(j, after)), "")
-        found.append(_Token(match.start(), after, match.group(), kind, joiner))
+        token = _Token(match.start(), after, match.group(), kind, joiner)
+        previous = found[-1] if found else None
+        if (
+            previous is not None
+            and previous.kind in ("word", "caps")
+            and fold(previous.text.split()[-1]) in _PARTICLES
+            and previous.joiner == " "
+            and previous.end + 1 == token.start
+            and kind in ("word", "caps")
+        ):
+            text_ = f"{previous.text} {token.text}"
+            found[-1] = _Token(previous.start, after, text_, kind, joiner)
+            continue
+        found.append(token)
     return found
+
+
+def _joined(tokens: list[_Token], a: int, b: int) -> bool:
+    return all(
+        tokens[k].joiner
+        and tokens[k].end + len(tokens[k].joiner) == tokens[k + 1].start
+        for k in range(a, b)
+    )
 
 
 def _parses(tokens: list[_Token], i: int) -> list[tuple[float, int, str, str]]:
     """Return (score, index of last token, first, last) for names starting at ``i``."""
-
-    def joined(a: int, b: int) -> bool:
-        return all(
-            tokens[k].end + len(tokens[k].joiner) == tokens[k + 1].start
-            and tokens[k].joiner
-            for k in range(a, b)
-        )
-
     out: list[tuple[float, int, str, str]] = []
     head = tokens[i]
-    if i + 1 < len(tokens) and joined(i, i + 1):
-        nxt = tokens[i + 1]
-        if head.joiner == ", " and head.kind in ("word", "caps"):
-            span = (
-                i + 2
-                if i + 2 < len(tokens)
-                and tokens[i + 2].kind == "initial"
-                and joined(i + 1, i + 2)
-                and nxt.joiner == " "
-                else i + 1
-            )
-            out.append((_score(nxt.text, head.text), span, nxt.text, head.text))
-        elif head.joiner == " " and nxt.kind in ("word", "caps"):
-            first = "" if head.kind == "honorific" else head.text
-            out.append((_score(first, nxt.text), i + 1, first, nxt.text))
+    if i + 1 >= len(tokens) or not _joined(tokens, i, i + 1):
+        return out
+    nxt = tokens[i + 1]
+    names = ("word", "caps")
+    if head.joiner == ", " and head.kind in names and nxt.kind in (*names, "initial"):
+        # "Last, First" and "Last, First M."
+        end = i + 1
         if (
-            head.joiner == " "
-            and nxt.joiner == " "
-            and head.kind in ("word", "caps")
+            nxt.joiner == " "
             and i + 2 < len(tokens)
-            and joined(i, i + 2)
-            and tokens[i + 2].kind in ("word", "caps")
-            and (nxt.kind == "initial" or nxt.text.upper() in first_names())
+            and tokens[i + 2].kind == "initial"
+            and _joined(tokens, i + 1, i + 2)
         ):
-            last = tokens[i + 2].text
-            out.append((_score(head.text, last), i + 2, head.text, last))
+            end = i + 2
+        out.append((_score(nxt.text, head.text), end, nxt.text, head.text))
+    elif head.joiner == " " and nxt.kind in names:
+        first = "" if head.kind == "honorific" else head.text
+        out.append((_score(first, nxt.text), i + 1, first, nxt.text))
+    if (
+        head.joiner == " "
+        and nxt.joiner == " "
+        and head.kind in (*names, "initial")
+        and i + 2 < len(tokens)
+        and _joined(tokens, i, i + 2)
+        and tokens[i + 2].kind in names
+        and (nxt.kind == "initial" or fold(nxt.text) in first_names())
+    ):
+        # "First M. Last" and "First Middle Last"
+        last = tokens[i + 2].text
+        out.append((_score(head.text, last), i + 2, head.text, last))
     return [parse for parse in out if parse[0] > 0]
 
 
@@ -123,7 +175,8 @@ def find_names(text: str, start: int, end: int) -> Iterator[NameMatch]:
     """Yield names in ``text[start:end]``; unlikely matches are skipped.
 
     At each token the best-scoring reading wins ("First M. Last" over "First M."),
-    and the next search starts after it.
+    and the next search starts after it. A name followed by a street word ("Will
+    Rogers Pkwy") is a street, and one followed by a state and ZIP code a city.
     """
     tokens = _tokens(text, start, end)
     i = 0
@@ -133,7 +186,13 @@ def find_names(text: str, start: int, end: int) -> Iterator[NameMatch]:
             i += 1
             continue
         score, last_index, first, last = max(parses, key=lambda p: (p[0], p[1]))
-        yield NameMatch(tokens[i].start, tokens[last_index].end, first, last, score)
+        name_end = tokens[last_index].end
+        if _STREET_AFTER.match(text, name_end, end) or _CITY_AFTER.match(
+            text, name_end, end
+        ):
+            i = last_index + 1
+            continue
+        yield NameMatch(tokens[i].start, name_end, first, last, score)
         i = last_index + 1
 
 
