@@ -198,3 +198,18 @@ def test_declared_district_id_needs_its_label(options: DetectOptions) -> None:
     assert _found("Student ID S1234567", with_ids) == [("GOVERNMENT_ID", "S1234567")]
     assert _found("Room S1234567", with_ids) == []
     assert _found("Student ID S1234567", options) == []
+
+
+def test_licence_takes_the_state_named_that_issues_its_shape(
+    options: DetectOptions,
+) -> None:
+    text = "PAULA DE LEON - Nevada CDL 1234567809"
+    found = scan_text(text, options)
+    (licence,) = [f for f in found if f.element is Element.DRIVER_LICENSE]
+    assert licence.kind == "dl:NV"
+
+
+def test_licence_contradicted_by_the_state_named_is_dropped(
+    options: DetectOptions,
+) -> None:
+    assert _found("Texas DL D482917503", options) == []

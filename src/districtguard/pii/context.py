@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from districtguard.pii.documents.base import Cell, Record, TextUnit
-from districtguard.pii.keywords import KeywordIndex
+from districtguard.pii.keywords import STATE, KeywordIndex
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 # Hits after a value count, but a label usually precedes what it names: one that
@@ -21,10 +21,15 @@ LONG_PARAGRAPH = 4000
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    """The nearest keyword of one group: how far away, and its value (a state)."""
+    """The nearest keyword of one group: how far away, and its value (a state).
+
+    ``values`` lists the values of every hit of the group, nearest first: a
+    licence number near "DE LEON" and "Nevada" must find Nevada.
+    """
 
     distance: int
     value: str
+    values: tuple[str, ...] = ()
 
 
 class LineIndex:
@@ -140,6 +145,7 @@ class UnitContext:
         low, high = self.record_span(record)
         low, high = max(low, start - self.window), min(high, end + self.window)
         found: dict[str, Label] = {}
+        states: list[tuple[int, str]] = []
         cell = self.cell_at(start)
         for hint in self.column_hints(cell):
             group, _, value = hint.partition(":")
@@ -158,7 +164,14 @@ class UnitContext:
                 continue
             if cell is not None and not cell.start <= hit.start < cell.end:
                 distance += 1  # another cell's words: after this column's header
+            if hit.value:
+                states.append((distance, hit.value))
             known = found.get(hit.group)
             if known is None or distance < known.distance:
                 found[hit.group] = Label(distance, hit.value)
+        if states:
+            states.sort()
+            nearest = found[STATE]
+            values = tuple(dict.fromkeys(value for _, value in states))
+            found[STATE] = Label(nearest.distance, nearest.value, values)
         return found

@@ -81,13 +81,15 @@ def _license(
         return None
     full = kw.DL in labels
     state_label = labels.get(kw.STATE)
-    if state_label is None and not any(ch.isdigit() for ch in normalised):
+    named = state_label.values if state_label is not None else ()
+    if not named and not any(ch.isdigit() for ch in normalised):
         return None  # all letters (New York's old form) only with the state named
-    if state_label is not None and state_label.value:
-        if state_label.value not in states:
-            return None
-        state = state_label.value
+    fitting = [code for code in named if code in states]
+    if fitting:
+        state = fitting[0]
         confidence = 0.85 if full else 0.75
+    elif named:
+        return None  # the states named nearby issue no number of this shape
     elif options.home_state in states:
         state = options.home_state or ""
         confidence = 0.7 if full else 0.6
@@ -171,6 +173,32 @@ def _custom_ids(
     return found
 
 
+# The keyword groups that name an element, for column headers that do.
+_GROUPS: dict[Element, frozenset[str]] = {
+    Element.SSN: frozenset({kw.SSN}),
+    Element.GOVERNMENT_ID: frozenset({kw.ITIN, kw.SSN, kw.PASSPORT}),
+    Element.DRIVER_LICENSE: frozenset({kw.DL, kw.DL_ABBR}),
+    Element.PAYMENT_CARD: frozenset({kw.CARD}),
+    Element.BANK_ACCOUNT: frozenset({kw.BANK}),
+    Element.ROUTING_NUMBER: frozenset({kw.ROUTING}),
+}
+_ELEMENT_GROUPS = frozenset().union(*_GROUPS.values())
+
+
+def _as_the_column_says(
+    ctx: UnitContext, candidate: Candidate, choices: list[tuple[int, Verdict]]
+) -> list[tuple[int, Verdict]]:
+    """Keep only the readings a column header allows: an ``ssn`` column holds SSNs.
+
+    An invalid SSN in an SSN column is a data-quality problem, not a licence or
+    an account number because a licence keyword appears elsewhere in the row.
+    """
+    column = ctx.column_hints(ctx.cell_at(candidate.start)) & _ELEMENT_GROUPS
+    if not column:
+        return choices
+    return [c for c in choices if _GROUPS[c[1].element] & column]
+
+
 def resolve(
     candidate: Candidate, ctx: UnitContext, record: int, options: DetectOptions
 ) -> Verdict | None:
@@ -208,6 +236,7 @@ def resolve(
                     Verdict(Element.GOVERNMENT_ID, "passport", 0.75, token),
                 )
             )
+    choices = _as_the_column_says(ctx, candidate, choices)
     choices.extend(_custom_ids(token, candidate.start, ctx, options))
     if not choices:
         return None
