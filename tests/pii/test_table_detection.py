@@ -68,3 +68,20 @@ def test_card_codes_come_from_their_columns(
         "CARD_SECURITY_CODE",
     ]
     assert all(f.statutory for f in found)
+
+
+def test_pdf_table_cells_keep_their_header_context(
+    tmp_path: Path, options: DetectOptions
+) -> None:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.platypus import SimpleDocTemplate, Table
+
+    path = tmp_path / "roster.pdf"
+    rows = [["Driver", "Oklahoma DL number"], ["Maria Lopez", "D482917503"]]
+    SimpleDocTemplate(str(path), pagesize=letter).build([Table(rows)])
+    units = read_source(file_source(path), ReadContext())
+    found = [f for unit in units for f in detect(unit, str(path), options)]
+    assert [(str(f.element), f.statutory) for f in found] == [
+        ("PERSON_NAME", True),
+        ("DRIVER_LICENSE", True),
+    ]

@@ -77,10 +77,13 @@ def test_page_text_holds_the_planted_values(
     assert f"Student {names[0]} SSN {SSN}" in page2.text
 
 
-def test_text_blocks_are_blank_line_separated_paragraphs(report_path: Path) -> None:
+def test_a_page_is_one_record_of_blank_line_separated_blocks(
+    report_path: Path,
+) -> None:
     page2 = read(report_path)[1]
 
-    assert page2.records is None
+    assert page2.records is not None
+    assert [(r.start, r.end) for r in page2.records] == [(0, len(page2.text))]
     paragraphs = [part.strip() for part in page2.text.split("\n\n") if part.strip()]
     assert len(paragraphs) == 2
     assert paragraphs[1] == "Reviewed by the registrar"

@@ -22,6 +22,7 @@ from pdfminer.psexceptions import PSEOF
 from districtguard.pii.documents.base import (
     DocumentError,
     ReadContext,
+    Record,
     Source,
     TextUnit,
 )
@@ -65,8 +66,14 @@ class PdfReader:
                     continue
                 text = "\n".join(texts)
                 if text.strip():
+                    # A page is one record: layout analysis splits a table's
+                    # cells into separate blocks, and a label must still reach
+                    # the number in the next cell (the window bounds linking).
                     yield TextUnit(
-                        text=text, location=f"page {number}", base_offset=None
+                        text=text,
+                        location=f"page {number}",
+                        records=(Record(0, len(text), ""),),
+                        base_offset=None,
                     )
                     continue
                 textless.append(number)
