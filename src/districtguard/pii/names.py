@@ -81,6 +81,8 @@ def english_words() -> frozenset[str]:
 
 def fold(name: str) -> str:
     """Return a name as the dictionaries spell it: upper case, no accents or '."""
+    if name.isascii():
+        return name.replace("'", "").upper()
     decomposed = unicodedata.normalize("NFKD", name)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return plain.replace("'", "").replace("’", "").upper()

@@ -27,6 +27,7 @@ from districtguard.pii.elements.ssn import (
 )
 from districtguard.pii.options import DetectOptions
 
+_SEPARATORS = str.maketrans("", "", " -.")
 NONE = 1 << 30  # the distance of a label that is not there
 NEAR = 60  # a label this close is unmistakably about the value
 
@@ -205,7 +206,7 @@ def resolve(
     """Return what ``candidate`` is, or ``None`` when it is no element."""
     labels = ctx.labels(candidate.start, candidate.end, record)
     shape, token = candidate.shape, candidate.text
-    digits = "".join(ch for ch in token if ch.isdigit())
+    digits = token.translate(_SEPARATORS)
     choices: list[tuple[int, Verdict]] = []
     if shape == "ssn":
         verdict = _ssn(digits, labels, formatted=True)
