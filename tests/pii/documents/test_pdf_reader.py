@@ -11,10 +11,9 @@ import pytest
 from faker import Faker
 from PIL import Image
 
-# reportlab ships no type information and there is no stub package in the venv.
-from reportlab.lib.pdfencrypt import StandardEncryption  # type: ignore[import-untyped]
-from reportlab.lib.utils import ImageReader  # type: ignore[import-untyped]
-from reportlab.pdfgen import canvas  # type: ignore[import-untyped]
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 
 from districtguard.pii.documents import file_source, read_source
 from districtguard.pii.documents.base import DocumentError, ReadContext, TextUnit
