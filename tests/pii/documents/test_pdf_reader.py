@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from faker import Faker
 from PIL import Image
-
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
