@@ -127,10 +127,6 @@ def _options_for_digits(
                 ),
             )
         )
-    if kw.DL in labels or kw.DL_ABBR in labels:
-        verdict = _license(digits, labels, options)
-        if verdict is not None:
-            found.append((_distance(labels, kw.DL, kw.DL_ABBR), verdict))
     if kw.BANK in labels and account_plausible(digits):
         found.append(
             (
@@ -138,13 +134,21 @@ def _options_for_digits(
                 Verdict(Element.BANK_ACCOUNT, "account", 0.75, digits),
             )
         )
-    if kw.PASSPORT in labels and passport_plausible(digits):
-        found.append(
-            (
-                labels[kw.PASSPORT].distance,
-                Verdict(Element.GOVERNMENT_ID, "passport", 0.75, digits),
-            )
-        )
+    return found + _identity_documents(digits, labels, options)
+
+
+def _identity_documents(
+    token: str, labels: dict[str, Label], options: DetectOptions
+) -> list[tuple[int, Verdict]]:
+    """Return the licence and passport readings of a labelled token."""
+    found: list[tuple[int, Verdict]] = []
+    if kw.DL in labels or kw.DL_ABBR in labels:
+        verdict = _license(token, labels, options)
+        if verdict is not None:
+            found.append((_distance(labels, kw.DL, kw.DL_ABBR), verdict))
+    if kw.PASSPORT in labels and passport_plausible(token):
+        verdict = Verdict(Element.GOVERNMENT_ID, "passport", 0.75, token)
+        found.append((labels[kw.PASSPORT].distance, verdict))
     return found
 
 
@@ -225,18 +229,8 @@ def resolve(
             )
     if shape in ("digits", "spaced"):
         choices.extend(_options_for_digits(digits, labels, ctx, options))
-    if shape == "alnum" or shape == "license":
-        if kw.DL in labels or kw.DL_ABBR in labels:
-            verdict = _license(token, labels, options)
-            if verdict is not None:
-                choices.append((_distance(labels, kw.DL, kw.DL_ABBR), verdict))
-        if kw.PASSPORT in labels and passport_plausible(token):
-            choices.append(
-                (
-                    labels[kw.PASSPORT].distance,
-                    Verdict(Element.GOVERNMENT_ID, "passport", 0.75, token),
-                )
-            )
+    if shape in ("alnum", "license"):
+        choices.extend(_identity_documents(token, labels, options))
     choices = _as_the_column_says(ctx, candidate, choices)
     choices.extend(_custom_ids(token, candidate.start, ctx, options))
     if not choices:
