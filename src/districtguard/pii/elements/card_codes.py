@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 
-CODE_AFTER_KEYWORD = re.compile(r"[\s:#=\-]*(?:is\s+|code\s+|no\.?\s*)?(\d{3,4})(?!\d)")
+CODE_AFTER_KEYWORD = re.compile(
+    r"[\s:#=\-\"']*(?:is\s+|code\s+|no\.?\s*)?(\d{3,4})(?!\d)"
+)
 EXPIRY_AFTER_KEYWORD = re.compile(
-    r"[\s:#=\-]*(?:date\s*|on\s+)?:?\s*(0?[1-9]|1[0-2])\s?[/-]\s?(\d{4}|\d{2})(?![\d/])"
+    r"[\s:#=\-\"']*(?:date\s*|on\s+)?[:\"']*\s*(0?[1-9]|1[0-2])\s?[/-]\s?(\d{4}|\d{2})(?![\d/])"
 )
 EXPIRY_CELL = re.compile(r"\s*(0?[1-9]|1[0-2])\s?[/-]\s?(\d{4}|\d{2})\s*\Z")
 CODE_CELL = re.compile(r"\s*(\d{3,4})\s*\Z")
