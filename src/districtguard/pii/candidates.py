@@ -36,19 +36,26 @@ CANDIDATE_RE = re.compile(
     r")" + _AFTER
 )
 
-# Bytes patterns whose matches end inside (or right after) every candidate above.
+# Bytes patterns whose matches end inside every candidate above: five digits in a
+# row, three and two across a dash or dot, and each space-separated shape, or a
+# capital letter and four digits. Each is specific enough that prose with years
+# and counts ("in 2027 147 students") opens no region.
 _PREFILTER_PATTERNS: tuple[bytes, ...] = (
-    rb"[0-9]{3}[-. ][0-9]{2}[-. ][0-9]{4}",
-    rb"[0-9]{4}[ \-][0-9]{4}",
-    rb"[0-9]{4}[ \-][0-9]{6}",
-    rb"[0-9]{4}-[0-9]{4}-[0-9]",
+    rb"[0-9]{5}",
+    rb"[0-9]{3}[-.][0-9]{2}",
+    rb"[0-9]{3} [0-9]{2} [0-9]{4}",
+    rb"[0-9]{4} [0-9]{4}",
+    rb"[0-9]{4} [0-9]{6}",
     rb"[0-9]{3} [0-9]{3} [0-9]{3}",
-    rb"(?:^|[^0-9])[0-9]{6}",
     rb"[A-Z][0-9]{4}",
 )
 # Licence keywords open a region of their own: some state formats (all letters,
 # or letters between digits) have no digit run the patterns above would catch.
-_ANCHOR_PATTERN = rb"\b(?:drivers?|licen[cs]e|lic|dl|cdl|dln|id|identification)\b"
+# Short labels count in capitals only ("ID", "DL"); "id" in prose is rarely one.
+_ANCHOR_PATTERN = (
+    rb"\b(?:[Dd]rivers?|DRIVERS?|[Ll]icen[cs]e|LICEN[CS]E|LIC|DL|CDL|DLN|ID"
+    rb"|[Ii]dentification|IDENTIFICATION)\b"
+)
 _ANCHOR_ID = len(_PREFILTER_PATTERNS)
 REACH = 48  # longest candidate (23) plus margin, on either side of a hit
 ANCHOR_REACH = 96  # how far after a licence keyword a number is looked for
@@ -69,7 +76,7 @@ def _compile_database() -> Any:
         return None
     database = hyperscan.Database()
     expressions = [*_PREFILTER_PATTERNS, _ANCHOR_PATTERN]
-    flags = [0] * len(_PREFILTER_PATTERNS) + [hyperscan.HS_FLAG_CASELESS]
+    flags = [0] * len(expressions)
     database.compile(
         expressions=expressions,
         ids=list(range(len(expressions))),
