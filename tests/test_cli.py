@@ -17,9 +17,10 @@ from districtguard.cli import (
     main,
 )
 from districtguard.pii.reports import FINDING_FIELDS
+from tests.conftest import LINKED
 
 KEY = "ab" * 32
-LINKED = "Employee: Maria Lopez, SSN 234-56-7891\n"
+
 UNLINKED = "Reference SSN 234-56-7891 on file\n"
 RAW = ("234-56-7891", "234567891", "234 56 7891")
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
@@ -29,23 +30,6 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 def fingerprint_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DISTRICTGUARD_FINGERPRINT_KEY", KEY)
     monkeypatch.setenv("DISTRICTGUARD_HOME", str(tmp_path / "home"))
-
-
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    (folder / "hr").mkdir(parents=True)
-    (folder / "hr" / "staff.txt").write_text(LINKED)
-    (folder / "notes.txt").write_text("Lunch menu for Tuesday.\n")
-    return folder
-
-
-@pytest.fixture
-def clean(tmp_path: Path) -> Path:
-    folder = tmp_path / "clean"
-    folder.mkdir()
-    (folder / "notes.txt").write_text("Lunch menu for Tuesday.\n")
-    return folder
 
 
 @pytest.fixture

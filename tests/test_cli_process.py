@@ -15,25 +15,7 @@ import pytest
 from districtguard.pii.reports import FINDING_FIELDS
 
 KEY = "ab" * 32
-LINKED = "Employee: Maria Lopez, SSN 234-56-7891\n"
 RAW = ("234-56-7891", "234567891", "234 56 7891")
-
-
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    (folder / "hr").mkdir(parents=True)
-    (folder / "hr" / "staff.txt").write_text(LINKED)
-    (folder / "notes.txt").write_text("Lunch menu for Tuesday.\n")
-    return folder
-
-
-@pytest.fixture
-def clean(tmp_path: Path) -> Path:
-    folder = tmp_path / "clean"
-    folder.mkdir()
-    (folder / "notes.txt").write_text("Lunch menu for Tuesday.\n")
-    return folder
 
 
 def environment(tmp_path: Path) -> dict[str, str]:
