@@ -213,3 +213,20 @@ def test_licence_contradicted_by_the_state_named_is_dropped(
     options: DetectOptions,
 ) -> None:
     assert _found("Texas DL D482917503", options) == []
+
+
+def test_only_confident_findings_make_a_record_statutory(
+    options: DetectOptions,
+) -> None:
+    text = "Maria Lopez 234-56-7891"  # a formatted SSN with no keyword: 0.65
+    strict = dataclasses.replace(options, min_confidence=0.8)
+    assert scan_text(text, strict) == []
+    names_only = dataclasses.replace(options, elements=frozenset({Element.PERSON_NAME}))
+    (name,) = scan_text(text, names_only)
+    assert name.statutory  # the SSN is not shown, but it still links
+
+
+def test_codes_of_an_unreported_card_are_not_reported(options: DetectOptions) -> None:
+    text = "paid 4111111111111111 04/28"  # no card word: card 0.65, date 0.70
+    assert len(scan_text(text, options)) == 2
+    assert scan_text(text, dataclasses.replace(options, min_confidence=0.7)) == []

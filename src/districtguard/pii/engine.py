@@ -329,14 +329,17 @@ def detect(unit: TextUnit, path: str, options: DetectOptions) -> list[Finding]:
     detections = _judge(ctx, options, candidates)
     if not detections:
         return []
-    cards = [d for d in detections if d.element is Element.PAYMENT_CARD]
-    detections.extend(_card_codes(ctx, cards))
-    names = _names(ctx, detections)
-    _link(ctx, options, detections, names)
-    everything = [
-        d
-        for d in (*detections, *names)
-        if d.element in options.elements and d.confidence >= options.min_confidence
-    ]
+    # Only what is confident enough to report is looked around for codes and
+    # names and may make a record statutory. The element filter applies after
+    # linking: a record's status does not depend on which elements are shown.
+    sure = [d for d in detections if d.confidence >= options.min_confidence]
+    if not sure:
+        return []
+    cards = [d for d in sure if d.element is Element.PAYMENT_CARD]
+    codes = _card_codes(ctx, cards)
+    sure.extend(d for d in codes if d.confidence >= options.min_confidence)
+    names = [n for n in _names(ctx, sure) if n.confidence >= options.min_confidence]
+    _link(ctx, options, sure, names)
+    everything = [d for d in (*sure, *names) if d.element in options.elements]
     everything.sort(key=lambda d: (d.start, d.end))
     return [_finding(ctx, path, options, d) for d in everything]
