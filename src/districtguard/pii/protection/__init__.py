@@ -1,0 +1,1 @@
+"""Protect what the scan finds: statutory redaction and envelope encryption."""
