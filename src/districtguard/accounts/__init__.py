@@ -1,0 +1,1 @@
+"""People, roles, MFA, access reviews and the tamper-evident audit log."""

@@ -1,0 +1,65 @@
+"""Write sign-ins, failed sign-ins, sign-outs and MFA changes to the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.mfa import signals as mfa_signals
+from django.contrib.auth import signals as auth_signals
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from districtguard.accounts import audit
+
+
+@receiver(auth_signals.user_logged_in)
+def _signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    audit.record("auth.sign_in", actor=user, obj=user, request=request)
+
+
+@receiver(auth_signals.user_logged_out)
+def _signed_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record("auth.sign_out", actor=user, obj=user, request=request)
+
+
+@receiver(auth_signals.user_login_failed)
+def _sign_in_failed(
+    sender: Any,
+    credentials: dict[str, Any],
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
+    # Only the address tried is kept; never the password.
+    tried = str(credentials.get("email") or credentials.get("username") or "")[:254]
+    audit.record(
+        "auth.sign_in_failed", request=request, actor_label=f"anonymous ({tried})"
+    )
+
+
+@receiver(mfa_signals.authenticator_added)
+def _mfa_added(
+    sender: Any, request: HttpRequest, authenticator: Any, **kw: Any
+) -> None:
+    audit.record("mfa.added", request=request, kind=str(authenticator.type))
+
+
+@receiver(mfa_signals.authenticator_removed)
+def _mfa_removed(
+    sender: Any, request: HttpRequest, authenticator: Any, **kw: Any
+) -> None:
+    audit.record("mfa.removed", request=request, kind=str(authenticator.type))
+
+
+@receiver(mfa_signals.authenticator_reset)
+def _mfa_reset(
+    sender: Any, request: HttpRequest, authenticator: Any, **kw: Any
+) -> None:
+    audit.record(
+        "mfa.recovery_codes_reset", request=request, kind=str(authenticator.type)
+    )
+
+
+@receiver(mfa_signals.authentication_failed)
+def _mfa_failed(sender: Any, request: HttpRequest, user: Any, **kw: Any) -> None:
+    audit.record("mfa.failed", actor=user, obj=user, request=request)

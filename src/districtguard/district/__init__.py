@@ -1,0 +1,1 @@
+"""The district: its settings, the policy's parameters, and its schools and sites."""
