@@ -1,0 +1,325 @@
+"""Whole-file encryption, for files that cannot be protected value by value.
+
+Two ways, both authenticated:
+
+- **DistrictGuard's own format** (any file): ``name.pdf`` becomes
+  ``name.pdf.dgenc``. A 33-byte header (magic ``DGFE``, version, key id, a
+  random 16-byte salt, the chunk size) then the file in 64 KiB chunks, each
+  sealed with AES-256-GCM under a key derived from the data key and the salt
+  (HKDF-SHA256). Each chunk's nonce and associated data hold its index and
+  whether it is the last one, and the associated data holds the header too (the
+  STREAM construction), so a reordered, dropped, truncated, extended or altered
+  chunk fails to open. Memory stays at about one chunk whatever the size.
+  Decryption writes to a temporary file beside the target and renames it only
+  once every chunk has opened, so nothing unauthenticated is ever left behind.
+- **The format's own encryption**, so the file still opens in ordinary software
+  with a password: PDF AES-256 (pikepdf, revision 6) and Office OOXML agile
+  encryption (msoffcrypto-tool, AES-256). The password is the caller's: a
+  district may choose one, or :func:`derive_password` gives a per-file password
+  from a data key and a label (the same ring and label give it back).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import io
+import os
+import struct
+from pathlib import Path
+from typing import BinaryIO
+
+import msoffcrypto
+import pikepdf
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from districtguard.pii.protection.base import ProtectionError
+from districtguard.pii.protection.keys import KeyRing
+from districtguard.pii.protection.tokens import is_kid
+
+MAGIC = b"DGFE"
+FORMAT_VERSION = 1
+SUFFIX = ".dgenc"
+CHUNK = 64 * 1024
+TAG = 16
+SALT_BYTES = 16
+_HEADER = struct.Struct(">4sB8s16sI")  # magic, version, kid, salt, chunk size
+HEADER_BYTES = _HEADER.size
+MAX_CHUNK = 16 << 20
+
+
+class FileCipherError(ProtectionError):
+    """A file cannot be encrypted or decrypted; the message says why."""
+
+
+def encrypted_name(path: Path) -> Path:
+    """Return where the encrypted form of ``path`` goes (``name.pdf.dgenc``)."""
+    return path.with_name(path.name + SUFFIX)
+
+
+def decrypted_name(path: Path) -> Path:
+    """Return the original name of an encrypted file (``.dgenc`` dropped)."""
+    if path.name.endswith(SUFFIX) and len(path.name) > len(SUFFIX):
+        return path.with_name(path.name[: -len(SUFFIX)])
+    raise FileCipherError(f"{path.name} does not end in {SUFFIX}")
+
+
+def is_encrypted_file(path: Path) -> bool:
+    """Return whether ``path`` starts with DistrictGuard's encrypted-file header."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(MAGIC) + 1)
+    except OSError:
+        return False
+    return head == MAGIC + bytes([FORMAT_VERSION])
+
+
+def _file_key(data_key: bytes, salt: bytes, header: bytes) -> AESGCM:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=header)
+    return AESGCM(hkdf.derive(data_key))
+
+
+def _nonce(index: int, final: bool) -> bytes:
+    # 8-byte index, 3 zero bytes, 1-byte last-chunk flag: unique per chunk.
+    return struct.pack(">Q3xB", index, final)
+
+
+def _ad(header: bytes, index: int, final: bool) -> bytes:
+    return header + struct.pack(">QB", index, final)
+
+
+def _read_full(handle: BinaryIO, size: int) -> bytes:
+    """Read ``size`` bytes, or fewer only at the end of the file."""
+    parts: list[bytes] = []
+    left = size
+    while left:
+        data = handle.read(left)
+        if not data:
+            break
+        parts.append(data)
+        left -= len(data)
+    return b"".join(parts)
+
+
+def _temp_beside(dst: Path) -> Path:
+    return dst.with_name(f".{dst.name}.{os.getpid()}.dgtmp")
+
+
+def _write_then_rename(dst: Path, tmp: Path) -> None:
+    tmp.replace(dst)
+    fd = os.open(dst.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def encrypt_stream(
+    src: BinaryIO, dst: BinaryIO, ring: KeyRing, chunk: int = CHUNK
+) -> None:
+    """Encrypt ``src`` into ``dst`` with the ring's active data key."""
+    kid = ring.active().kid
+    salt = os.urandom(SALT_BYTES)
+    header = _HEADER.pack(MAGIC, FORMAT_VERSION, kid.encode("ascii"), salt, chunk)
+    aead = _file_key(ring.data_key(kid), salt, header)
+    dst.write(header)
+    index = 0
+    current = _read_full(src, chunk)
+    while True:
+        following = _read_full(src, chunk) if len(current) == chunk else b""
+        final = not following
+        sealed = aead.encrypt(_nonce(index, final), current, _ad(header, index, final))
+        dst.write(sealed)
+        if final:
+            return
+        current = following
+        index += 1
+
+
+def decrypt_stream(src: BinaryIO, dst: BinaryIO, ring: KeyRing) -> None:
+    """Decrypt ``src`` into ``dst``; raise :class:`FileCipherError` on any damage.
+
+    ``dst`` receives each chunk once it has opened; callers that must not keep a
+    partial result write to a temporary file (as :func:`decrypt_file` does).
+    """
+    header = _read_full(src, HEADER_BYTES)
+    if len(header) < HEADER_BYTES:
+        raise FileCipherError("not a DistrictGuard encrypted file (too short)")
+    magic, version, kid_bytes, salt, chunk = _HEADER.unpack(header)
+    if magic != MAGIC:
+        raise FileCipherError("not a DistrictGuard encrypted file")
+    if version != FORMAT_VERSION:
+        raise FileCipherError(f"encrypted-file version {version} is not supported")
+    kid = kid_bytes.decode("ascii", "replace")
+    if not is_kid(kid) or not 0 < chunk <= MAX_CHUNK:
+        raise FileCipherError("the encrypted file's header is damaged")
+    aead = _file_key(ring.data_key(kid), salt, header)
+    index = 0
+    current = _read_full(src, chunk + TAG)
+    while True:
+        following = _read_full(src, chunk + TAG) if len(current) == chunk + TAG else b""
+        final = not following
+        try:
+            plain = aead.decrypt(
+                _nonce(index, final), current, _ad(header, index, final)
+            )
+        except InvalidTag:
+            raise FileCipherError(
+                f"chunk {index} of the encrypted file fails authentication: "
+                "the file was altered, truncated or reordered"
+            ) from None
+        dst.write(plain)
+        if final:
+            return
+        current = following
+        index += 1
+
+
+def encrypt_file(src: Path, dst: Path, ring: KeyRing) -> None:
+    """Encrypt ``src`` into ``dst`` (written beside it, then renamed into place)."""
+    tmp = _temp_beside(dst)
+    try:
+        with src.open("rb") as inp, tmp.open("wb") as out:
+            encrypt_stream(inp, out, ring)
+            out.flush()
+            os.fsync(out.fileno())
+        _write_then_rename(dst, tmp)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def decrypt_file(src: Path, dst: Path, ring: KeyRing) -> None:
+    """Decrypt ``src`` into ``dst``; ``dst`` appears only if all of it opened."""
+    tmp = _temp_beside(dst)
+    try:
+        with src.open("rb") as inp, tmp.open("wb") as out:
+            decrypt_stream(inp, out, ring)
+            out.flush()
+            os.fsync(out.fileno())
+        _write_then_rename(dst, tmp)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def derive_password(ring: KeyRing, label: str, kid: str | None = None) -> str:
+    """Return a per-file password derived from a data key and ``label``.
+
+    ``label`` names the file in a way that survives moves (for example its
+    fingerprint or its name in the journal); ``kid`` defaults to the active key.
+    32 characters of URL-safe base64: 192 bits.
+    """
+    key = ring.data_key(kid or ring.active().kid)
+    digest = hmac.digest(
+        key, b"districtguard file password\x00" + label.encode(), "sha256"
+    )
+    return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+
+
+def encrypt_pdf(src: Path, dst: Path, password: str) -> None:
+    """Write ``src`` to ``dst`` with PDF AES-256 encryption (opens with ``password``).
+
+    The owner password is random and discarded: whoever has the user password
+    can read the file, and no one gets permissions beyond that.
+    """
+    if not password:
+        raise FileCipherError("a PDF password must not be empty")
+    owner = base64.urlsafe_b64encode(os.urandom(24)).decode("ascii")
+    try:
+        with pikepdf.open(src) as pdf:
+            pdf.save(
+                dst, encryption=pikepdf.Encryption(owner=owner, user=password, R=6)
+            )
+    except pikepdf.PasswordError:
+        raise FileCipherError(f"{src.name} is already password-protected") from None
+    except pikepdf.PdfError as exc:
+        raise FileCipherError(
+            f"{src.name} is not a readable PDF ({type(exc).__name__})"
+        ) from None
+
+
+def decrypt_pdf(src: Path, dst: Path, password: str) -> None:
+    """Write an unencrypted copy of the encrypted PDF ``src`` to ``dst``."""
+    try:
+        with pikepdf.open(src, password=password) as pdf:
+            pdf.save(dst)
+    except pikepdf.PasswordError:
+        raise FileCipherError(f"the password does not open {src.name}") from None
+
+
+def encrypt_office(src: Path, dst: Path, password: str) -> None:
+    """Write ``src`` (DOCX, XLSX, PPTX) to ``dst`` with Office AES-256 encryption."""
+    if not password:
+        raise FileCipherError("an Office password must not be empty")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with src.open("rb") as inp:
+        data = inp.read()
+    if not data.startswith(b"PK"):
+        raise FileCipherError(
+            f"{src.name} is not an Office Open XML file (DOCX, XLSX, PPTX)"
+        )
+    out = io.BytesIO()
+    try:
+        OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    except Exception as exc:  # msoffcrypto raises many kinds for a bad package
+        raise FileCipherError(
+            f"{src.name} cannot be encrypted ({type(exc).__name__})"
+        ) from None
+    tmp = _temp_beside(dst)
+    try:
+        tmp.write_bytes(out.getvalue())
+        _write_then_rename(dst, tmp)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def decrypt_office(src: Path, dst: Path, password: str) -> None:
+    """Write a decrypted copy of the encrypted Office file ``src`` to ``dst``."""
+    with src.open("rb") as inp:
+        try:
+            office = msoffcrypto.OfficeFile(inp)
+            office.load_key(password=password, verify_password=True)
+            out = io.BytesIO()
+            office.decrypt(out)
+        except Exception as exc:  # msoffcrypto's errors differ by format
+            raise FileCipherError(
+                f"the password does not open {src.name} ({type(exc).__name__})"
+            ) from None
+    dst.write_bytes(out.getvalue())
+
+
+def file_digest(path: Path) -> str:
+    """Return the SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+__all__ = [
+    "CHUNK",
+    "SUFFIX",
+    "FileCipherError",
+    "decrypt_file",
+    "decrypt_office",
+    "decrypt_pdf",
+    "decrypt_stream",
+    "decrypted_name",
+    "derive_password",
+    "encrypt_file",
+    "encrypt_office",
+    "encrypt_pdf",
+    "encrypt_stream",
+    "encrypted_name",
+    "file_digest",
+    "is_encrypted_file",
+]
