@@ -52,6 +52,7 @@ from districtguard.pii.findings import Finding
 from districtguard.pii.fingerprint import fingerprint
 from districtguard.pii.masking import mask_tail
 from districtguard.pii.options import DetectOptions
+from districtguard.pii.protection.tokens import PREFIX, token_spans
 from districtguard.pii.resolve import resolve
 from districtguard.pii.tables import FIRST_NAME, NAME_HINTS
 
@@ -101,6 +102,20 @@ def _license_candidates(ctx: UnitContext) -> list[Candidate]:
                 if candidate is not None:
                     found.append(candidate)
     return found
+
+
+def _outside_tokens(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """Drop candidates inside protection tokens: a token is protected, not found."""
+    spans = token_spans(text)
+    if not spans:
+        return candidates
+    starts = [start for start, _ in spans]
+    kept = []
+    for candidate in candidates:
+        i = bisect_left(starts, candidate.end) - 1
+        if i < 0 or spans[i][1] <= candidate.start:
+            kept.append(candidate)
+    return kept
 
 
 def _mask(element: Element, raw: str) -> str:
@@ -326,6 +341,8 @@ def detect(unit: TextUnit, path: str, options: DetectOptions) -> list[Finding]:
     ctx = UnitContext(unit, kw.KeywordIndex(hits), options.window)
     candidates = list(find_candidates(unit.text, regions))
     candidates.extend(_license_candidates(ctx))
+    if PREFIX in unit.text:
+        candidates = _outside_tokens(unit.text, candidates)
     detections = _judge(ctx, options, candidates)
     if not detections:
         return []

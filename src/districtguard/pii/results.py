@@ -31,6 +31,7 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     problems: tuple[str, ...] = ()
     skipped_members: int = 0
+    protected: int = 0  # protection tokens seen: values already encrypted
 
     @property
     def partial(self) -> bool:
@@ -64,6 +65,8 @@ class ScanSummary:
     statutory_records: int = 0
     files_with_findings: int = 0
     skipped_members: int = 0
+    protected_values: int = 0
+    files_with_protected: int = 0
     skip_reasons: Counter[str] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
     duration: float = 0.0
@@ -87,6 +90,9 @@ class ScanSummary:
             Failure(result.path, problem, "partial") for problem in result.problems
         )
         self.skipped_members += result.skipped_members
+        if result.protected:
+            self.protected_values += result.protected
+            self.files_with_protected += 1
         if not result.findings:
             return
         self.files_with_findings += 1
@@ -130,6 +136,8 @@ class ScanSummary:
             "statutory_records": self.statutory_records,
             "files_with_findings": self.files_with_findings,
             "skipped_members": self.skipped_members,
+            "protected_values": self.protected_values,
+            "files_with_protected": self.files_with_protected,
             "skip_reasons": dict(sorted(self.skip_reasons.items())),
             "duration_seconds": round(self.duration, 3),
             "files_per_second": round(self.rate, 1),

@@ -30,6 +30,7 @@ from districtguard.pii.documents.base import (
 )
 from districtguard.pii.findings import Finding
 from districtguard.pii.options import DetectOptions
+from districtguard.pii.protection.tokens import count_tokens
 from districtguard.pii.results import FileResult, ScanSummary, Status
 from districtguard.pii.walk import Filter, describe_os_error, walk
 
@@ -93,9 +94,11 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
     findings: list[Finding] = []
     status: Status = "scanned"
     reason = ""
+    protected = 0
     try:
         for unit in read_source(file_source(path), context):
             findings.extend(engine.detect(unit, name, options))
+            protected += count_tokens(unit.text, unit.own_start, unit.own_end)
     except SkippedDocument as exc:
         status, reason = "skipped", str(exc)
     except DocumentError as exc:
@@ -122,6 +125,7 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
         tuple(findings),
         tuple(problems),
         context.skipped_members,
+        protected,
     )
 
 

@@ -430,6 +430,12 @@ class KeyRing:
                 self.kek = Kek(self.kek.key, f"file {target}", target)
         return info
 
+    @staticmethod
+    def read_info(home: Path | None = None) -> list[KeyInfo]:
+        """Return the keyring's public descriptions without opening any key."""
+        path = (home or data_home()) / KEYRING_FILENAME
+        return [entry.info for entry in _parse_keyring(path)]
+
     def list(self) -> list[KeyInfo]:
         """Return every data key's public description, oldest first."""
         return [entry.info for entry in self._entries]

@@ -113,11 +113,12 @@ def find_tokens(text: str) -> Iterator[re.Match[str]]:
     yield from TOKEN_RE.finditer(text)
 
 
-def count_tokens(text: str) -> int:
-    """Return how many tokens ``text`` holds."""
+def count_tokens(text: str, start: int = 0, end: int | None = None) -> int:
+    """Return how many tokens start in ``text[start:end]``."""
     if PREFIX not in text:
         return 0
-    return sum(1 for _ in TOKEN_RE.finditer(text))
+    stop = len(text) if end is None else end
+    return sum(1 for m in TOKEN_RE.finditer(text) if start <= m.start() < stop)
 
 
 def token_spans(text: str) -> list[tuple[int, int]]:

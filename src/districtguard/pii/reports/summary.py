@@ -36,6 +36,12 @@ def render_summary(summary: ScanSummary) -> RenderableType:
         f"{summary.statutory_records:,} (a name linked to an element)",
     )
     grid.add_row("Files with findings", f"{summary.files_with_findings:,}")
+    if summary.protected_values:
+        grid.add_row(
+            "Already protected",
+            f"{summary.protected_values:,} encrypted values in "
+            f"{summary.files_with_protected:,} files",
+        )
     if summary.skip_reasons:
         grid.add_row("Skipped", _counts(summary.skip_reasons.most_common()))
     if summary.skipped_members:
