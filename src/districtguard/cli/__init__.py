@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from districtguard import __version__
-from districtguard.cli import keys, scan
+from districtguard.cli import keys, manage, scan, worker
 from districtguard.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_FINDINGS,
@@ -26,7 +26,12 @@ from districtguard.cli.common import (
     UsageError,
 )
 
-COMMANDS: tuple[Callable[[Any], None], ...] = (scan.add_parser, keys.add_parser)
+COMMANDS: tuple[Callable[[Any], None], ...] = (
+    scan.add_parser,
+    worker.add_parser,
+    manage.add_parser,
+    keys.add_parser,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

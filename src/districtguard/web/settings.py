@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.usersessions",
+    "django_q",
     *[
         f"allauth.socialaccount.providers.{name}"
         for name in env_list("DISTRICTGUARD_SSO_PROVIDERS")
@@ -242,6 +243,27 @@ SOCIALACCOUNT_ADAPTER = "districtguard.accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+
+# Background work: django-q2 with the database as its queue, so the web server
+# and the worker need nothing beyond the database. Schedules live in the database
+# too (districtguard.worker.schedules registers them). One worker process by
+# default: a small district's jobs are few and long, and SQLite has one writer.
+Q_CLUSTER = {
+    "name": "districtguard",
+    "orm": "default",
+    "workers": env_int("DISTRICTGUARD_WORKER_PROCESSES", 1),
+    "timeout": env_int("DISTRICTGUARD_JOB_TIMEOUT", 6 * 3600),
+    # A job not acknowledged this long after it was handed out is handed out
+    # again (the worker died); it must exceed the timeout.
+    "retry": env_int("DISTRICTGUARD_JOB_TIMEOUT", 6 * 3600) + 600,
+    "max_attempts": 3,
+    "poll": 1,
+    "ack_failures": True,
+    "save_limit": 500,
+    # After downtime a nightly job runs once, not once per missed night.
+    "catch_up": False,
+    "label": "Background jobs",
+}
 
 LOGGING = {
     "version": 1,
