@@ -15,15 +15,16 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from districtguard.accounts.roles import allowed_roles
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 # view function -> permission it requires; filled by @requires.
-VIEW_PERMISSIONS: dict[Callable[..., HttpResponse], str] = {}
+VIEW_PERMISSIONS: dict[Callable[..., HttpResponseBase], str] = {}
 
 
 def requires(permission: str) -> Callable[[View], View]:
@@ -32,7 +33,9 @@ def requires(permission: str) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())

@@ -54,6 +54,7 @@ SITE_URL = env_str("DISTRICTGUARD_SITE_URL", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "districtguard.accounts",
     "districtguard.district",
+    "districtguard.incidents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("districtguard.accounts.urls")),
     path("district/", include("districtguard.district.urls")),
+    path("incidents/", include("districtguard.incidents.urls")),
     path("admin/", admin.site.urls),
 ]

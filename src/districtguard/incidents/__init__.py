@@ -1,0 +1,1 @@
+"""Incident response: staff reports, cases, the notification chain, the breach law."""
