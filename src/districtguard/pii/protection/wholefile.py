@@ -158,7 +158,11 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO, ring: KeyRing) -> None:
     kid = kid_bytes.decode("ascii", "replace")
     if not is_kid(kid) or not 0 < chunk <= MAX_CHUNK:
         raise FileCipherError("the encrypted file's header is damaged")
-    aead = _file_key(ring.data_key(kid), salt, header)
+    try:
+        data_key = ring.data_key(kid)
+    except ProtectionError as exc:
+        raise FileCipherError(f"the encrypted file cannot be opened: {exc}") from None
+    aead = _file_key(data_key, salt, header)
     index = 0
     current = _read_full(src, chunk + TAG)
     while True:
