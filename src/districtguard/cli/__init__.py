@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from districtguard import __version__
-from districtguard.cli import keys, manage, scan, worker
+from districtguard.cli import keys, manage, protect, scan, unprotect, worker
 from districtguard.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_FINDINGS,
@@ -31,6 +31,8 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     worker.add_parser,
     manage.add_parser,
     keys.add_parser,
+    protect.add_parser,
+    unprotect.add_parser,
 )
 
 

@@ -80,10 +80,13 @@ class TextFormat:
 
     def protect(self, name: str, data: bytes, job: Job) -> bytes | None:
         """Return ``data`` with the chosen values replaced, or None."""
+        edits = file_edits(self.reader, name, data, job)
+        if not edits:
+            return None
         decoded = Decoded(data)
         edits = [
             checked
-            for edit in file_edits(self.reader, name, data, job)
+            for edit in edits
             if (checked := self.check(decoded.text, edit, job)) is not None
         ]
         if not edits or job.dry_run:

@@ -1,0 +1,241 @@
+"""``districtguard protect``: redact or encrypt the statutory values a scan finds."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.console import Console
+
+from districtguard.cli.common import EXIT_OK, EXIT_PARTIAL, UsageError
+from districtguard.cli.scan import (
+    _confidence,
+    _elements,
+    _scan_config,
+    _state,
+    _workers,
+)
+from districtguard.pii.elements import Element
+from districtguard.pii.fingerprint import data_home
+from districtguard.pii.protection.base import ProtectionError
+from districtguard.pii.protection.edits import PROTECTABLE, Policy
+from districtguard.pii.protection.journal import journal_path
+from districtguard.pii.protection.pipeline import (
+    ProtectConfig,
+    ProtectResult,
+    ProtectSummary,
+    Services,
+    protect_paths,
+)
+from districtguard.pii.protection.report import FORMATS, print_protect_summary
+from districtguard.pii.reports.base import StdoutSink, TextSink
+from districtguard.pii.reports.progress import ScanProgress
+from districtguard.pii.rules import RULE_SETS
+
+PROTECT_EPILOG = """\
+exit codes:
+  0  every file was protected, had nothing to protect, or would be (--dry-run)
+  2  usage error: bad arguments, a missing path, a missing or wrong key
+  3  partial: some file failed, or holds values that could not be protected
+     in place (each is listed with the reason); run again after fixing it
+  130 interrupted: run the same command again to resume
+
+environment:
+  DISTRICTGUARD_HOME      data folder: keys, journal (journal/), unprotect log
+  DISTRICTGUARD_KEK       key-encryption key (or DISTRICTGUARD_KEK_FILE)
+  DISTRICTGUARD_FINGERPRINT_KEY  as for scan
+"""
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``protect`` to the subcommands."""
+    parser = commands.add_parser(
+        "protect",
+        help="redact or encrypt statutory personal information in files",
+        description="Redact or encrypt the statutory values (SSN, driver license,\n"
+        "card and account numbers...) that a scan finds, in place, in each file's\n"
+        "own format. Each file is rewritten beside the original, verified, then\n"
+        "swapped in atomically; an interrupted run resumes where it stopped.",
+        epilog=PROTECT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add = parser.add_argument
+    add("paths", nargs="+", metavar="PATH", help="files and folders to protect")
+    add(
+        "--mode",
+        choices=["redact", "encrypt"],
+        required=True,
+        help="redact (irreversible, keeps the last 4 digits) or encrypt (reversible "
+        "with the key)",
+    )
+    add("--dry-run", action="store_true", help="show what would change; write nothing")
+    add(
+        "--all-records",
+        action="store_true",
+        help="protect the elements wherever found, not only in statutory records",
+    )
+    add(
+        "--backup-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep a whole-file-encrypted copy of each original in DIR",
+    )
+    add(
+        "--keep-unknown",
+        action="store_true",
+        help="in encrypt mode, leave files in no supported format as they are "
+        "(default: encrypt them whole)",
+    )
+    add(
+        "--format",
+        choices=list(FORMATS),
+        default="table",
+        help="output format (default table)",
+    )
+    add("--output", type=Path, metavar="FILE", help="write the output to FILE")
+    add(
+        "--elements",
+        type=_elements,
+        default=None,
+        metavar="LIST",
+        help="comma-separated elements to protect (default: those of the rule "
+        "set; names are never protected)",
+    )
+    _add_scan_options(add)
+    parser.set_defaults(run=run, demo=False, fail_on_findings=None)
+
+
+def _add_scan_options(add: Any) -> None:
+    """Add the options that choose files and shape detection, as for scan."""
+    for flag, what in (("--include", "protect only"), ("--exclude", "skip")):
+        add(
+            flag,
+            action="append",
+            default=[],
+            metavar="GLOB",
+            help=f"{what} files whose relative path or name matches (repeatable)",
+        )
+    add(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="accepted for scan compatibility; files are protected one at a time",
+    )
+    add(
+        "--rules",
+        choices=["auto", *RULE_SETS],
+        default=None,
+        help="rule set (default auto: the one in force today)",
+    )
+    add(
+        "--min-confidence",
+        type=_confidence,
+        default=None,
+        metavar="X",
+        help="protect findings at least this confident, 0 to 1 (default 0.5)",
+    )
+    add(
+        "--home-state",
+        type=_state,
+        default=None,
+        metavar="XX",
+        help="state whose license formats need no label (default OK; none)",
+    )
+    add("--config", type=Path, metavar="FILE", help="district settings file")
+    add("--follow-symlinks", action="store_true", help="follow symbolic links")
+    add("--no-progress", action="store_true", help="never show the progress bar")
+
+
+def _services(args: argparse.Namespace, paths: list[Path]) -> Services:
+    if args.mode == "redact" and args.backup_dir is None:
+        from districtguard.pii.protection.redaction import Redactor
+
+        return Services(Redactor())
+    from districtguard.pii.protection.cipher import ValueCipher
+    from districtguard.pii.protection.keys import KeyRing
+
+    try:
+        ring = KeyRing.load(protected=paths)
+    except ProtectionError as exc:
+        raise UsageError(
+            f"keys: {exc} (create them with `districtguard keys create`)"
+        ) from None
+    cipher = ValueCipher(ring)
+    if args.mode == "redact":
+        from districtguard.pii.protection.redaction import Redactor
+
+        return Services(Redactor(), ring=ring)
+    return Services(cipher, cipher, ring)
+
+
+def protect_config(args: argparse.Namespace) -> tuple[ProtectConfig, Services]:
+    """Return the run and the services the arguments ask for."""
+    elements = args.elements
+    args.elements = frozenset(Element)  # detect everything: linking needs names
+    scan = _scan_config(args)
+    rules = scan.options.rules
+    targets = (elements or rules.linked_elements) & PROTECTABLE
+    if not targets:
+        raise UsageError("--elements: names are never protected; choose an element")
+    if args.backup_dir is not None:
+        for path in scan.paths:
+            if args.backup_dir.resolve().is_relative_to(path.resolve()):
+                raise UsageError("--backup-dir must lie outside the paths protected")
+    policy = Policy(scan.options, targets, args.all_records, scan.limits)
+    journal = None if args.dry_run else journal_path(data_home(), args.mode, scan.paths)
+    services = _services(args, list(scan.paths))
+    config = ProtectConfig(
+        paths=scan.paths,
+        policy=policy,
+        dry_run=args.dry_run,
+        backup_dir=args.backup_dir,
+        journal=journal,
+        include=scan.include,
+        exclude=scan.exclude,
+        follow_symlinks=scan.follow_symlinks,
+        keep_unknown=args.keep_unknown,
+    )
+    return config, services
+
+
+def run(args: argparse.Namespace) -> int:
+    """Protect, write the chosen format, print the summary, return the exit code."""
+    config, services = protect_config(args)
+    errors = Console(stderr=True)
+    output: TextIO | None = None
+    if args.output is not None:
+        try:
+            output = args.output.open("w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+        config = dataclasses.replace(config, ignore=(args.output,))
+    sink: TextSink = output if output is not None else StdoutSink()
+    try:
+        writer = FORMATS[args.format](sink)
+        show = sys.stderr.isatty() and not args.no_progress
+        on_terminal = output is None and sys.stdout.isatty()
+        with ScanProgress(errors if show else None, redirect_stdout=on_terminal) as bar:
+
+            def on_result(result: ProtectResult) -> None:
+                writer.add(result)
+                bar.update(result.file)
+
+            summary = protect_paths(config, services, on_result)
+        writer.finish(summary)
+    finally:
+        if output is not None:
+            output.close()
+    if args.format != "table" or output is not None:
+        print_protect_summary(errors, summary)
+    return _exit_code(summary)
+
+
+def _exit_code(summary: ProtectSummary) -> int:
+    return EXIT_PARTIAL if summary.partial else EXIT_OK
+
+
+__all__ = ["add_parser", "protect_config", "run"]

@@ -1,0 +1,120 @@
+"""The journal: what a protect run did to each file, written before it matters.
+
+One JSON line per step, appended and flushed to disk before the step it
+announces is taken, so after a crash the journal says which temporary files may
+be left and which files are done. Steps for one file, in order:
+
+- ``begin``: a protected copy is about to be written at ``temp``;
+- ``ready``: the copy is written and verified; the original is about to be replaced;
+- ``done``: the original was replaced (``after`` is the new content's SHA-256);
+- ``clean``: the file had nothing to protect (``sha`` is its SHA-256).
+
+The journal lives in the data home (``journal/``), never in the tree being
+protected, and is named after the run's mode and paths, so running the same
+command again finds it: files ``done`` or ``clean`` whose content has not
+changed since are passed over without being read again, and temporary files of
+an interrupted step are removed. Only paths and digests are written, never data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+CRASH_ENV = "DISTRICTGUARD_PROTECT_CRASH_AT"
+_steps = [0]
+
+
+def crash_point() -> None:
+    """Kill this process at the step ``$DISTRICTGUARD_PROTECT_CRASH_AT`` names.
+
+    A test hook for proving crash safety; without the variable it does nothing.
+    """
+    wanted = os.environ.get(CRASH_ENV)
+    if not wanted:
+        return
+    _steps[0] += 1
+    if _steps[0] == int(wanted):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def journal_path(home: Path, mode: str, roots: Sequence[Path]) -> Path:
+    """Return the journal of a run over ``roots`` in ``mode``."""
+    key = "\0".join([mode, *sorted(str(root.resolve()) for root in roots)])
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return home / "journal" / f"{mode}-{digest}.jsonl"
+
+
+def digest(data: bytes) -> str:
+    """Return the SHA-256 of ``data`` in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class Journal:
+    """An append-only, crash-safe log of one run's steps."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.last: dict[str, dict[str, Any]] = {}
+        if path.exists():
+            self._read()
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    def _read(self) -> None:
+        with self.path.open("rb") as handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue  # a line torn by a crash: its step was not taken
+                if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                    self.last[entry["path"]] = entry
+
+    def append(self, op: str, path: str, **fields: Any) -> None:
+        """Write one step and flush it to disk before returning."""
+        entry = {"op": op, "path": path, **fields}
+        os.write(self._fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode())
+        os.fsync(self._fd)
+        self.last[path] = entry
+        crash_point()
+
+    def finished(self, path: str, sha: str) -> bool:
+        """Return whether ``path`` is done or clean and still has content ``sha``."""
+        entry = self.last.get(path)
+        if entry is None:
+            return False
+        return (entry["op"] == "done" and entry.get("after") == sha) or (
+            entry["op"] == "clean" and entry.get("sha") == sha
+        )
+
+    def interrupted(self) -> list[dict[str, Any]]:
+        """Return the steps a crash cut short (``begin`` or ``ready`` last)."""
+        return [e for e in self.last.values() if e["op"] in ("begin", "ready")]
+
+    def recover(self) -> int:
+        """Remove the temporary files of interrupted steps; return how many steps.
+
+        Whatever the step, the original path holds the original or the protected
+        version (the rename is atomic), so removing the temporary copy loses
+        nothing: the file is simply protected again, or found already protected.
+        """
+        steps = self.interrupted()
+        for entry in steps:
+            temp = entry.get("temp")
+            if isinstance(temp, str):
+                Path(temp).unlink(missing_ok=True)
+            self.append("abandoned", entry["path"])
+        return len(steps)
+
+    def close(self) -> None:
+        """Close the journal file."""
+        os.close(self._fd)
+
+
+__all__ = ["CRASH_ENV", "Journal", "crash_point", "digest", "journal_path"]

@@ -1,0 +1,385 @@
+"""Protect files, never losing one: rewrite beside, verify, then replace.
+
+For each file, in order (``docs/protection.md`` explains it to districts):
+
+1. pass over what is not a regular file, our own temporary files, and files
+   the journal says are done and that have not changed since;
+2. rewrite the file's bytes in its own format (:mod:`.rewrite`), or, in encrypt
+   mode, mark it for whole-file encryption when it cannot be edited value by
+   value;
+3. write the protected version to a temporary file beside the original;
+4. verify it (:mod:`.verify`): it reads back, nothing to protect is left, and in
+   encrypt mode unprotect gives back the original;
+5. keep an encrypted backup of the original if asked;
+6. rename the temporary file over the original, and flush the directory.
+
+Each step is announced in the journal first, so an interrupted run resumes:
+the original path always holds the original or its protected version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from districtguard.pii.protection import atomic, verify
+from districtguard.pii.protection.base import (
+    Mode,
+    ProtectionError,
+    TokenRestorer,
+    ValueProtector,
+)
+from districtguard.pii.protection.edits import Action, Job, Policy
+from districtguard.pii.protection.journal import Journal, crash_point, digest
+from districtguard.pii.protection.keys import KeyRing
+from districtguard.pii.protection.rewrite import UNKNOWN, protect_document
+from districtguard.pii.protection.tokens import TOKEN_RE
+from districtguard.pii.protection.wholefile import (
+    encrypt_file,
+    encrypted_name,
+    is_encrypted_file,
+)
+from districtguard.pii.results import FileResult, ScanSummary, Status
+from districtguard.pii.walk import Filter, describe_os_error, walk
+
+# Outcomes: what happened to a file, as the report and the summary name it.
+PROTECTED = "protected"
+PROTECTED_IN_PART = "protected-in-part"
+ENCRYPTED_WHOLE = "encrypted-whole-file"
+UNCHANGED = "unchanged"
+ALREADY = "already-protected"
+WOULD_PROTECT = "would-protect"
+WOULD_ENCRYPT_WHOLE = "would-encrypt-whole-file"
+NOT_PROTECTED = "not-protected"
+SKIPPED = "skipped"
+FAILED = "failed"
+
+_STATUS: dict[str, Status] = {NOT_PROTECTED: "failed", FAILED: "failed"}
+_STATUS[SKIPPED] = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What protection needs from the keys: a protector, and for encryption more.
+
+    ``restorer`` (the cipher itself in encrypt mode) proves each round trip;
+    ``ring`` encrypts whole files and backups.
+    """
+
+    protector: ValueProtector
+    restorer: TokenRestorer | None = None
+    ring: KeyRing | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectConfig:
+    """A protect run: what, how, and where its journal and backups go."""
+
+    paths: tuple[Path, ...]
+    policy: Policy
+    dry_run: bool = False
+    backup_dir: Path | None = None
+    journal: Path | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    follow_symlinks: bool = False
+    keep_unknown: bool = False
+    ignore: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectResult:
+    """What happened to one file: its outcome and one action per finding."""
+
+    file: FileResult
+    outcome: str
+    actions: tuple[Action, ...] = ()
+
+    @property
+    def path(self) -> str:
+        """Return the file's path."""
+        return self.file.path
+
+
+@dataclass
+class ProtectSummary:
+    """Counts over a whole run: the scan's, plus outcomes and protected values."""
+
+    scan: ScanSummary = field(default_factory=ScanSummary)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    actions: Counter[str] = field(default_factory=Counter)
+    values: Counter[str] = field(default_factory=Counter)
+    recovered: int = 0
+
+    def add(self, result: ProtectResult) -> None:
+        """Count one file's result."""
+        self.scan.add(result.file)
+        self.outcomes[result.outcome] += 1
+        for action in result.actions:
+            self.actions[action.action] += 1
+            if not action.action.startswith("skipped"):
+                self.values[str(action.finding.element)] += 1
+
+    @property
+    def partial(self) -> bool:
+        """Return whether some file failed or could not be protected completely."""
+        return self.scan.partial
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON-ready form."""
+        return {
+            **self.scan.to_dict(),
+            "outcomes": dict(sorted(self.outcomes.items())),
+            "actions": dict(sorted(self.actions.items())),
+            "values_protected": dict(sorted(self.values.items())),
+            "interrupted_steps_recovered": self.recovered,
+        }
+
+
+def _result(
+    path: Path,
+    outcome: str,
+    reason: str = "",
+    *,
+    size: int = 0,
+    job: Job | None = None,
+) -> ProtectResult:
+    actions = tuple(job.actions) if job else ()
+    problems = tuple(job.problems) if job else ()
+    status = _STATUS.get(outcome, "scanned")
+    findings = tuple(action.finding for action in actions)
+    file = FileResult(str(path), status, reason, size, findings, problems)
+    return ProtectResult(file, outcome, actions)
+
+
+def _left_alone(job: Job) -> list[Action]:
+    """Return the actions a format could not take (not the policy's choices)."""
+    return [
+        action
+        for action in job.actions
+        if action.action.startswith("skipped:")
+        and action.finding.element in job.policy.targets
+        and action.action not in _POLICY_SKIPS
+    ]
+
+
+_POLICY_SKIPS = frozenset(
+    {"skipped:names-are-kept", "skipped:element-not-selected", "skipped:not-statutory"}
+)
+
+
+class Protector:
+    """Protect files one by one under one configuration and one journal."""
+
+    def __init__(
+        self, config: ProtectConfig, services: Services, journal: Journal | None
+    ) -> None:
+        self.config = config
+        self.services = services
+        self.journal = journal
+
+    def _step(self, op: str, path: Path, **fields: object) -> None:
+        if self.journal is not None:
+            self.journal.append(op, str(path.absolute()), **fields)
+
+    def protect(self, path: Path) -> ProtectResult:
+        """Protect one file; never raise for a bad file."""
+        try:
+            return self._protect(path)
+        except (ProtectionError, verify.VerifyError) as exc:
+            return _result(path, FAILED, str(exc))
+        except OSError as exc:
+            return _result(path, FAILED, describe_os_error(exc))
+
+    def _protect(self, path: Path) -> ProtectResult:
+        config = self.config
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return _result(path, FAILED, "disappeared before it was protected")
+        if not stat.S_ISREG(info.st_mode):
+            return _result(path, SKIPPED, "not a regular file")
+        if atomic.is_temp(path.name):
+            return _result(path, SKIPPED, "temporary file of an interrupted run")
+        if is_encrypted_file(path):
+            return _result(path, ALREADY, "encrypted whole", size=info.st_size)
+        limit = config.policy.limits.max_member_size
+        if info.st_size > limit:
+            reason = f"larger than {limit} bytes; too large to rewrite in memory"
+            return _result(path, FAILED, reason, size=info.st_size)
+        data = path.read_bytes()
+        sha = digest(data)
+        if self.journal is not None and self.journal.finished(str(path.absolute()), sha):
+            return _result(path, UNCHANGED, "done in an earlier run", size=len(data))
+        job = Job(
+            config.policy,
+            self.services.protector,
+            str(path),
+            TOKEN_RE,
+            dry_run=config.dry_run,
+        )
+        try:
+            new = protect_document(path.name, data, job)
+        except ProtectionError as exc:
+            reason = f"cannot be protected in place: {exc}"
+            return _result(path, NOT_PROTECTED, reason, size=len(data), job=job)
+        except Exception as exc:
+            reason = verify.describe(exc)
+            return _result(path, FAILED, reason, size=len(data), job=job)
+        if job.whole_file:
+            return self._whole(path, data, job)
+        left = _left_alone(job)
+        if new is None and not (config.dry_run and job.protected):
+            if left:
+                reason = f"{len(left)} values cannot be protected in place " + (
+                    f"({left[0].action.removeprefix('skipped:')})"
+                )
+                return _result(path, NOT_PROTECTED, reason, size=len(data), job=job)
+            if self.journal is not None and not job.problems:
+                self._step("clean", path, sha=sha)
+            return _result(path, UNCHANGED, size=len(data), job=job)
+        if config.dry_run or new is None:
+            return _result(path, WOULD_PROTECT, size=len(data), job=job)
+        self._replace(path, info, data, new, job)
+        if left:
+            job.problems.append(
+                f"{len(left)} values not protected: "
+                f"{left[0].action.removeprefix('skipped:')}"
+            )
+            return _result(path, PROTECTED_IN_PART, size=len(data), job=job)
+        return _result(path, PROTECTED, size=len(data), job=job)
+
+    def _replace(
+        self, path: Path, info: os.stat_result, data: bytes, new: bytes, job: Job
+    ) -> None:
+        temp = atomic.temp_path(path).absolute()
+        self._step("begin", path, temp=str(temp), before=digest(data))
+        try:
+            atomic.write_temp(path, new, info, temp=temp)
+            crash_point()
+            verify.verify_rewrite(temp, path.name, data, new, job, self.services)
+            self._backup(path, data)
+            self._step("ready", path, temp=str(temp), after=digest(new))
+            atomic.replace(temp, path)
+            crash_point()
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+            self._step("abandoned", path)
+            raise
+        self._step("done", path, after=digest(new))
+
+    def _whole(self, path: Path, data: bytes, job: Job) -> ProtectResult:
+        size = len(data)
+        if job.whole_file == UNKNOWN and self.config.keep_unknown:
+            return _result(path, SKIPPED, UNKNOWN, size=size, job=job)
+        if self.config.dry_run:
+            return _result(
+                path, WOULD_ENCRYPT_WHOLE, job.whole_file, size=size, job=job
+            )
+        ring = self.services.ring
+        if ring is None:
+            raise ProtectionError("whole-file encryption needs the keyring")
+        target = encrypted_name(path).absolute()
+        if target.exists() and not verify.decrypts_to(target, data, ring):
+            raise ProtectionError(
+                f"{target.name} already exists and holds other content; "
+                "move it away, then protect again"
+            )
+        self._step("begin", path, target=str(target), before=digest(data))
+        encrypt_file(path, target, ring)
+        crash_point()
+        if not verify.decrypts_to(target, data, ring):
+            target.unlink(missing_ok=True)
+            self._step("abandoned", path)
+            raise verify.VerifyError(
+                "the encrypted file does not decrypt to the original"
+            )
+        self._backup(path, data)
+        self._step("ready", path, target=str(target))
+        path.unlink()
+        atomic.fsync_dir(path.parent)
+        crash_point()
+        self._step("done", path, target=str(target))
+        return _result(path, ENCRYPTED_WHOLE, job.whole_file, size=size, job=job)
+
+    def _backup(self, path: Path, data: bytes) -> None:
+        folder = self.config.backup_dir
+        if folder is None:
+            return
+        ring = self.services.ring
+        if ring is None:
+            raise ProtectionError("backups are encrypted: they need the keyring")
+        relative = str(path.resolve()).lstrip(os.sep)
+        target = folder / f"{relative}.{digest(data)[:12]}.dgenc"
+        if target.exists():
+            return  # the same content was backed up before
+        target.parent.mkdir(parents=True, exist_ok=True)
+        encrypt_file(path, target, ring)
+
+
+def _walk(config: ProtectConfig) -> Iterator[Path | FileResult]:
+    exclude = (*config.exclude, f"*{atomic.TEMP_MARK}*")
+    ignore = set()
+    for path in config.ignore:
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            ignore.add((info.st_dev, info.st_ino))
+    rules = Filter(tuple(config.include), exclude, frozenset(ignore))
+    return walk(config.paths, rules, follow_symlinks=config.follow_symlinks)
+
+
+def protect_paths(
+    config: ProtectConfig,
+    services: Services,
+    on_result: Callable[[ProtectResult], None] | None = None,
+) -> ProtectSummary:
+    """Protect every file under ``config.paths``, passing each result on."""
+    started = time.monotonic()
+    summary = ProtectSummary()
+    journal = None
+    if config.journal is not None and not config.dry_run:
+        journal = Journal(config.journal)
+        summary.recovered = journal.recover()
+    protector = Protector(config, services, journal)
+    try:
+        for item in _walk(config):
+            if isinstance(item, FileResult):
+                outcome = SKIPPED if item.status == "skipped" else FAILED
+                result = ProtectResult(item, outcome)
+            else:
+                result = protector.protect(item)
+            summary.add(result)
+            if on_result is not None:
+                on_result(result)
+    finally:
+        if journal is not None:
+            journal.close()
+    summary.scan.duration = time.monotonic() - started
+    return summary
+
+
+__all__ = [
+    "ALREADY",
+    "ENCRYPTED_WHOLE",
+    "FAILED",
+    "NOT_PROTECTED",
+    "PROTECTED",
+    "PROTECTED_IN_PART",
+    "SKIPPED",
+    "UNCHANGED",
+    "WOULD_ENCRYPT_WHOLE",
+    "WOULD_PROTECT",
+    "Mode",
+    "ProtectConfig",
+    "ProtectResult",
+    "ProtectSummary",
+    "Services",
+    "protect_paths",
+]
