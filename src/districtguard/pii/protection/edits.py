@@ -15,7 +15,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from districtguard.pii.documents.base import Limits, TextUnit, join_location
+from districtguard.pii.documents.base import (
+    DocumentError,
+    Limits,
+    TextUnit,
+    join_location,
+)
 from districtguard.pii.elements import Element
 from districtguard.pii.engine import detect
 from districtguard.pii.findings import Finding
@@ -79,6 +84,7 @@ class Job:
     problems: list[str] = field(default_factory=list)
     whole_file: str = ""
     depth: int = 0
+    where: str = ""
 
     @property
     def mode(self) -> Mode:
@@ -102,9 +108,18 @@ class Job:
         for edit in edits:
             self.skip(edit, reason)
 
-    def nested(self) -> Job:
-        """Return a job for a document inside this one (a member, an attachment)."""
-        return dataclasses.replace(self, depth=self.depth + 1)
+    def nested(self, where: str) -> Job:
+        """Return a job for a document inside this one (a member, an attachment).
+
+        It shares this job's actions and problems; a ``whole_file`` it sets is
+        copied back by the caller.
+        """
+        if self.depth + 1 > self.policy.limits.max_archive_depth:
+            raise DocumentError(
+                f"nested deeper than {self.policy.limits.max_archive_depth} levels"
+            )
+        place = join_location(self.where, where)
+        return dataclasses.replace(self, depth=self.depth + 1, where=place)
 
     @property
     def protected(self) -> int:
@@ -134,7 +149,7 @@ def plan_unit(job: Job, unit: TextUnit, where: str = "") -> list[Edit]:
     Offsets of the edits are into ``unit.text``. The findings recorded carry
     offsets into the file where the unit has them, as the scan reports them.
     """
-    location = join_location(where, unit.location)
+    location = join_location(job.where, where, unit.location)
     local = dataclasses.replace(unit, base_offset=0, origin=0, location=location)
     findings = detect(local, job.path, job.policy.options)
     if not findings:
