@@ -11,3 +11,7 @@ class DistrictConfig(AppConfig):
     name = "districtguard.district"
     label = "district"
     verbose_name = "District"
+
+    def ready(self) -> None:
+        """Register the platform's dashboard cards."""
+        from districtguard.district import cards  # noqa: F401

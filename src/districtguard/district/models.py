@@ -5,8 +5,11 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from districtguard.district.staff_import import RowProblem, StaffRow
 
 
 def _validate_time_zone(value: str) -> None:
@@ -92,3 +95,59 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StaffImport(models.Model):
+    """An uploaded staff directory, kept between its preview and its application.
+
+    The rows read from the file are stored here, so applying never trusts the
+    browser to send them again; the status makes applying twice a no-op.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Waiting to be applied"
+        APPLIED = "applied", "Applied"
+        DISCARDED = "discarded", "Discarded"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    encoding = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PREVIEWED
+    )
+    rows = models.JSONField(default=list, help_text="The good rows, as read.")
+    errors = models.JSONField(default=list, help_text="Rows left out, and why.")
+    warnings = models.JSONField(default=list)
+    columns = models.JSONField(default=dict, help_text="Header -> field used.")
+    ignored_columns = models.JSONField(default=list)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deactivated_missing = models.BooleanField(default=False)
+    result = models.JSONField(default=dict, help_text="Counts when applied.")
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"Staff import {self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def staff_rows(self) -> list[StaffRow]:
+        """Return the stored rows as :class:`StaffRow` values."""
+        return [StaffRow(**row) for row in self.rows]
+
+    def row_errors(self) -> list[RowProblem]:
+        """Return the rows left out when the file was read."""
+        return [RowProblem(**problem) for problem in self.errors]
+
+    def row_warnings(self) -> list[RowProblem]:
+        """Return the caveats noted when the file was read."""
+        return [RowProblem(**problem) for problem in self.warnings]
