@@ -135,3 +135,27 @@ def test_restore_fails_whole_when_one_token_is_bad(cipher: ValueCipher) -> None:
 def test_raw_key_never_appears_in_a_token(ring: KeyRing, cipher: ValueCipher) -> None:
     key = base64.urlsafe_b64encode(ring.data_key(ring.active().kid)).decode()
     assert key[:16] not in cipher.protect(Element.SSN, SSN)
+
+
+def _nonce(token: str) -> bytes:
+    return decode_token(token).nonce
+
+
+def test_nonces_do_not_repeat_across_buffer_refills(cipher: ValueCipher) -> None:
+    nonces = {_nonce(cipher.protect(Element.SSN, SSN)) for _ in range(10_000)}
+    assert len(nonces) == 10_000
+
+
+def test_a_forked_child_never_reuses_the_parents_nonces(cipher: ValueCipher) -> None:
+    cipher.protect(Element.SSN, SSN)  # fill the nonce buffer before the fork
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report its next nonce and leave at once
+        os.write(write_end, _nonce(cipher.protect(Element.SSN, SSN)))
+        os._exit(0)
+    os.close(write_end)
+    child = os.read(read_end, 64)
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    assert len(child) == 12
+    assert child != _nonce(cipher.protect(Element.SSN, SSN))
