@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from districtguard.cli.common import EXIT_OK, UsageError
-from districtguard.pii.fingerprint import data_home
 from districtguard.pii.protection.keys import (
     KEK_FILE_ENV,
     Kek,
     KeyRing,
     KeySetupError,
-    MissingKeyError,
     load_kek,
     read_kek_file,
     write_kek_file,
@@ -112,9 +110,7 @@ def _rotate(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.action(args)
-    except MissingKeyError as exc:
-        raise UsageError(str(exc)) from None
-    except KeySetupError as exc:
+    except KeySetupError as exc:  # missing, wrong or badly kept keys
         raise UsageError(str(exc)) from None
     return code
 
