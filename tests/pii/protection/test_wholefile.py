@@ -24,6 +24,7 @@ from districtguard.pii.protection.wholefile import (
     CHUNK,
     HEADER_BYTES,
     TAG,
+    TEMP_MARK,
     FileCipherError,
     decrypt_file,
     decrypt_office,
@@ -90,7 +91,7 @@ def _damage_and_expect_failure(ring: KeyRing, path: Path, blob: bytes) -> None:
     with pytest.raises(FileCipherError):
         decrypt_file(path, out, ring)
     assert not out.exists(), "nothing unauthenticated is left behind"
-    assert not any(p.name.endswith(".dgtmp") for p in path.parent.iterdir())
+    assert not any(TEMP_MARK in p.name for p in path.parent.iterdir())
 
 
 def test_truncation_at_a_chunk_boundary_is_detected(
@@ -129,6 +130,18 @@ def test_a_flipped_byte_anywhere_is_detected(
     blob = bytearray(path.read_bytes())
     blob[where] ^= 0x01
     _damage_and_expect_failure(ring, path, bytes(blob))
+
+
+def test_a_failed_decryption_leaves_an_existing_target_untouched(
+    ring: KeyRing, tmp_path: Path
+) -> None:
+    path = _encrypt(ring, tmp_path, os.urandom(CHUNK + 10))
+    target = tmp_path / "kept.bin"
+    target.write_bytes(b"what was there before")
+    path.write_bytes(path.read_bytes()[:-1])
+    with pytest.raises(FileCipherError):
+        decrypt_file(path, target, ring)
+    assert target.read_bytes() == b"what was there before"
 
 
 def test_appended_bytes_are_detected(ring: KeyRing, tmp_path: Path) -> None:
@@ -227,6 +240,7 @@ def test_a_damaged_pdf_is_a_clear_error(tmp_path: Path) -> None:
     src.write_bytes(b"%PDF-1.7\nthis is not a PDF body")
     with pytest.raises(FileCipherError, match="not a readable PDF"):
         encrypt_pdf(src, tmp_path / "out.pdf", PASSWORD)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.pdf"]
 
 
 def _docx(path: Path) -> Path:

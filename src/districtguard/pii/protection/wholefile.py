@@ -10,8 +10,9 @@ Two ways, both authenticated:
   whether it is the last one, and the associated data holds the header too (the
   STREAM construction), so a reordered, dropped, truncated, extended or altered
   chunk fails to open. Memory stays at about one chunk whatever the size.
-  Decryption writes to a temporary file beside the target and renames it only
-  once every chunk has opened, so nothing unauthenticated is ever left behind.
+  Every output goes to a temporary file beside the target (``.name.dgtmp-XXXX``)
+  and is renamed into place only once complete, so a failed decryption leaves
+  nothing unauthenticated behind.
 - **The format's own encryption**, so the file still opens in ordinary software
   with a password: PDF AES-256 (pikepdf, revision 6) and Office OOXML agile
   encryption (msoffcrypto-tool, AES-256). The password is the caller's: a
@@ -27,7 +28,9 @@ import hashlib
 import hmac
 import io
 import os
+import secrets
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -106,17 +109,32 @@ def _read_full(handle: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
-def _temp_beside(dst: Path) -> Path:
-    return dst.with_name(f".{dst.name}.{os.getpid()}.dgtmp")
+# The same mark as the rewriters' temporary files (``.name.dgtmp-XXXX``), so a
+# run that was killed leaves nothing the next walk would take for a document.
+TEMP_MARK = ".dgtmp-"
 
 
-def _write_then_rename(dst: Path, tmp: Path) -> None:
-    tmp.replace(dst)
-    fd = os.open(dst.parent, os.O_RDONLY)
+@contextlib.contextmanager
+def _output(dst: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``dst``; on success rename it into place.
+
+    On any failure the temporary file is removed: ``dst`` either appears whole
+    or not at all.
+    """
+    tmp = dst.with_name(f".{dst.name}{TEMP_MARK}{secrets.token_hex(4)}")
     try:
-        os.fsync(fd)
+        yield tmp
+        with tmp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        tmp.replace(dst)
+        fd = os.open(dst.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     finally:
-        os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
 
 
 def encrypt_stream(
@@ -186,30 +204,14 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO, ring: KeyRing) -> None:
 
 def encrypt_file(src: Path, dst: Path, ring: KeyRing) -> None:
     """Encrypt ``src`` into ``dst`` (written beside it, then renamed into place)."""
-    tmp = _temp_beside(dst)
-    try:
-        with src.open("rb") as inp, tmp.open("wb") as out:
-            encrypt_stream(inp, out, ring)
-            out.flush()
-            os.fsync(out.fileno())
-        _write_then_rename(dst, tmp)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    with _output(dst) as tmp, src.open("rb") as inp, tmp.open("wb") as out:
+        encrypt_stream(inp, out, ring)
 
 
 def decrypt_file(src: Path, dst: Path, ring: KeyRing) -> None:
     """Decrypt ``src`` into ``dst``; ``dst`` appears only if all of it opened."""
-    tmp = _temp_beside(dst)
-    try:
-        with src.open("rb") as inp, tmp.open("wb") as out:
-            decrypt_stream(inp, out, ring)
-            out.flush()
-            os.fsync(out.fileno())
-        _write_then_rename(dst, tmp)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    with _output(dst) as tmp, src.open("rb") as inp, tmp.open("wb") as out:
+        decrypt_stream(inp, out, ring)
 
 
 def derive_password(ring: KeyRing, label: str, kid: str | None = None) -> str:
@@ -235,11 +237,10 @@ def encrypt_pdf(src: Path, dst: Path, password: str) -> None:
     if not password:
         raise FileCipherError("a PDF password must not be empty")
     owner = base64.urlsafe_b64encode(os.urandom(24)).decode("ascii")
+    encryption = pikepdf.Encryption(owner=owner, user=password, R=6)
     try:
-        with pikepdf.open(src) as pdf:
-            pdf.save(
-                dst, encryption=pikepdf.Encryption(owner=owner, user=password, R=6)
-            )
+        with pikepdf.open(src) as pdf, _output(dst) as tmp:
+            pdf.save(tmp, encryption=encryption)
     except pikepdf.PasswordError:
         raise FileCipherError(f"{src.name} is already password-protected") from None
     except pikepdf.PdfError as exc:
@@ -251,8 +252,8 @@ def encrypt_pdf(src: Path, dst: Path, password: str) -> None:
 def decrypt_pdf(src: Path, dst: Path, password: str) -> None:
     """Write an unencrypted copy of the encrypted PDF ``src`` to ``dst``."""
     try:
-        with pikepdf.open(src, password=password) as pdf:
-            pdf.save(dst)
+        with pikepdf.open(src, password=password) as pdf, _output(dst) as tmp:
+            pdf.save(tmp)
     except pikepdf.PasswordError:
         raise FileCipherError(f"the password does not open {src.name}") from None
 
@@ -263,8 +264,7 @@ def encrypt_office(src: Path, dst: Path, password: str) -> None:
         raise FileCipherError("an Office password must not be empty")
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    with src.open("rb") as inp:
-        data = inp.read()
+    data = src.read_bytes()
     if not data.startswith(b"PK"):
         raise FileCipherError(
             f"{src.name} is not an Office Open XML file (DOCX, XLSX, PPTX)"
@@ -276,13 +276,8 @@ def encrypt_office(src: Path, dst: Path, password: str) -> None:
         raise FileCipherError(
             f"{src.name} cannot be encrypted ({type(exc).__name__})"
         ) from None
-    tmp = _temp_beside(dst)
-    try:
+    with _output(dst) as tmp:
         tmp.write_bytes(out.getvalue())
-        _write_then_rename(dst, tmp)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def decrypt_office(src: Path, dst: Path, password: str) -> None:
@@ -297,7 +292,8 @@ def decrypt_office(src: Path, dst: Path, password: str) -> None:
             raise FileCipherError(
                 f"the password does not open {src.name} ({type(exc).__name__})"
             ) from None
-    dst.write_bytes(out.getvalue())
+    with _output(dst) as tmp:
+        tmp.write_bytes(out.getvalue())
 
 
 def file_digest(path: Path) -> str:
@@ -312,6 +308,7 @@ def file_digest(path: Path) -> str:
 __all__ = [
     "CHUNK",
     "SUFFIX",
+    "TEMP_MARK",
     "FileCipherError",
     "decrypt_file",
     "decrypt_office",
