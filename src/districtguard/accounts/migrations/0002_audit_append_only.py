@@ -6,45 +6,18 @@ from typing import Any
 
 from django.db import migrations
 
-_TABLE = "accounts_auditentry"
-
-_SQLITE = [
-    f"""CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {_TABLE}
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
-    f"""CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {_TABLE}
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
-]
-_SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS audit_no_update;",
-    "DROP TRIGGER IF EXISTS audit_no_delete;",
-]
-_POSTGRES = [
-    """CREATE OR REPLACE FUNCTION districtguard_audit_append_only() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$;""",
-    f"""CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE
-    ON {_TABLE} FOR EACH STATEMENT EXECUTE FUNCTION districtguard_audit_append_only();""",
-]
-_POSTGRES_DROP = [
-    f"DROP TRIGGER IF EXISTS audit_append_only ON {_TABLE};",
-    "DROP FUNCTION IF EXISTS districtguard_audit_append_only();",
-]
+from districtguard.accounts import audit_triggers
 
 
-def _run(statements: dict[str, list[str]]) -> Any:
-    def apply(apps: Any, schema_editor: Any) -> None:
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
+def _install(apps: Any, schema_editor: Any) -> None:
+    audit_triggers.install(schema_editor.connection)
 
-    return apply
+
+def _remove(apps: Any, schema_editor: Any) -> None:
+    audit_triggers.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0001_initial")]
 
-    operations = [
-        migrations.RunPython(
-            _run({"sqlite": _SQLITE, "postgresql": _POSTGRES}),
-            _run({"sqlite": _SQLITE_DROP, "postgresql": _POSTGRES_DROP}),
-        )
-    ]
+    operations = [migrations.RunPython(_install, _remove)]
