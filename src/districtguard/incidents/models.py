@@ -360,6 +360,7 @@ class Notification(models.Model):
     method = models.CharField(max_length=200, blank=True)
     recipient = models.CharField(max_length=200, blank=True)
     message = models.TextField(blank=True)
+    overdue_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("pk",)

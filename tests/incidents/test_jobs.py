@@ -1,0 +1,49 @@
+"""The worker alerts responders once about each overdue notification step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from districtguard.accounts.models import AuditEntry, User
+from districtguard.accounts.roles import Role
+from districtguard.incidents import services
+from districtguard.incidents.jobs import alert_overdue_steps
+from districtguard.incidents.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overdue_superintendent_step_alerts_once(
+    person: Callable[..., User], mailoutbox: list[Any]
+) -> None:
+    director = person(Role.DIRECTOR)
+    incident = services.open_incident(
+        actor=director, title="Ransom note", category="ransomware"
+    )
+    mailoutbox.clear()
+    assert alert_overdue_steps() == 0
+    step = incident.notifications.get(step=Notification.Step.SUPERINTENDENT)
+    step.due_at = timezone.now() - dt.timedelta(minutes=5)
+    step.save()
+    assert alert_overdue_steps() == 1
+    assert len(mailoutbox) == 1 and "OVERDUE" in mailoutbox[0].subject
+    assert director.email in mailoutbox[0].to
+    assert alert_overdue_steps() == 0
+    assert AuditEntry.objects.filter(action="incident.step_overdue").count() == 1
+
+
+def test_recorded_or_closed_steps_do_not_alert(person: Callable[..., User]) -> None:
+    director = person(Role.DIRECTOR)
+    done = services.open_incident(actor=director, title="a", category="other")
+    closed = services.open_incident(actor=director, title="b", category="other")
+    past = timezone.now() - dt.timedelta(hours=3)
+    done.notifications.update(due_at=past, done_at=past)
+    closed.notifications.update(due_at=past)
+    closed.phase = "closed"
+    closed.save()
+    assert alert_overdue_steps() == 0
