@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
+from districtguard.cli import main
 from districtguard.pii import DetectOptions, Element, scan_text
 from districtguard.pii.documents.base import Limits
 from districtguard.pii.protection.cipher import ValueCipher
@@ -99,3 +101,22 @@ def test_tokens_in_the_overlap_of_two_chunks_count_once(
     path.write_text((("x" * 70 + "\n") * 20 + token + "\n") * 40)
     limits = Limits(chunk_chars=4096, chunk_overlap=256)
     assert scan_file(path, options, limits).protected == 40
+
+
+def test_scan_json_reports_protected_values(
+    ring: KeyRing, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cipher = ValueCipher(ring)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "staff.txt").write_text(
+        "Employee: Maria Lopez, SSN "
+        f"{cipher.protect(Element.SSN, '234-56-7891')}\n"
+        "Employee: Ana Ruiz, SSN 345-67-8912\n"
+    )
+    assert main(["scan", str(share), "--format", "json", "--no-progress"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [f["masked"] for f in document["findings"] if f["element"] == "SSN"] == [
+        "***-**-8912"
+    ]
+    assert document["summary"]["protected_values"] == 1
