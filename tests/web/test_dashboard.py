@@ -19,7 +19,7 @@ from districtguard.district.audit_status import chain_status
 from districtguard.district.models import District, Site, StaffImport
 from districtguard.web import dashboard
 from districtguard.web.dashboard import Task
-from tests.web.district_people import make_person
+from tests.web.conftest import make_person
 
 pytestmark = pytest.mark.django_db
 

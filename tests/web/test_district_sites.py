@@ -8,7 +8,7 @@ from django.test import Client
 from districtguard.accounts.models import AuditEntry
 from districtguard.accounts.roles import Role
 from districtguard.district.models import Site
-from tests.web.district_people import make_person
+from tests.web.conftest import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from faker import Faker
 from districtguard.accounts.models import AuditEntry, User
 from districtguard.accounts.roles import Role
 from districtguard.district.models import Site, StaffImport
-from tests.web.district_people import make_person
+from tests.web.conftest import make_person
 
 pytestmark = pytest.mark.django_db
 fake = Faker()
