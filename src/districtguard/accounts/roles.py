@@ -53,8 +53,14 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
     "access_review.record": (frozenset({Role.DIRECTOR}), "Record an access review"),
     "audit.view": (frozenset({Role.DIRECTOR, Role.AUDITOR}), "Browse the audit log"),
     "audit.export": (frozenset({Role.DIRECTOR, Role.AUDITOR}), "Export the audit log"),
-    "incidents.report": (_ALL, "Report a suspected incident and follow their own reports"),
-    "incidents.view": (_LEADERSHIP, "See every report and incident, its timeline and evidence"),
+    "incidents.report": (
+        _ALL,
+        "Report a suspected incident and follow their own reports",
+    ),
+    "incidents.view": (
+        _LEADERSHIP,
+        "See every report and incident, its timeline and evidence",
+    ),
     "incidents.manage": (
         frozenset({Role.DIRECTOR, Role.TECH_STAFF}),
         "Triage reports; open, work and close incidents; tasks and evidence",
