@@ -150,15 +150,15 @@ from django.utils import timezone
 from django_q.models import Schedule
 Schedule.objects.create(
     name="now", func="districtguard.worker.jobs.verify_audit_chain",
-    schedule_type=Schedule.ONCE, next_run=timezone.now(),
+    schedule_type=Schedule.ONCE, next_run=timezone.now(), repeats=1,
 )
 """
 
 SCHEDULE_RESULT = """
 from django_q.models import Schedule, Task
 schedule = Schedule.objects.filter(name="now").first()
-print(Task.objects.filter(name=schedule.task).count() if schedule and schedule.task
-      else "")
+task = Task.objects.filter(id=schedule.task).first() if schedule.task else None
+print(f"{task.success} {task.result}" if task else "")
 """
 
 
@@ -181,7 +181,10 @@ def test_worker_process_runs_queued_jobs_and_fires_schedules(
         installation.python(SCHEDULE_NOW)
         # django-q2's cluster looks at its schedules every 30 seconds.
         _wait_for(
-            lambda: installation.python(SCHEDULE_RESULT).strip() == "1",
+            lambda: (
+                installation.python(SCHEDULE_RESULT).strip()
+                == "True verified 1 entries"
+            ),
             75,
             "the scheduled job",
         )

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from districtguard import __version__
-from districtguard.cli import keys, manage, protect, scan, unprotect, worker
+from districtguard.cli import keys, manage, protect, scan, unprotect, up, worker
 from districtguard.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_FINDINGS,
@@ -28,6 +28,7 @@ from districtguard.cli.common import (
 
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     scan.add_parser,
+    up.add_parser,
     worker.add_parser,
     manage.add_parser,
     keys.add_parser,
