@@ -93,8 +93,9 @@ class Job:
 
     def done_word(self) -> str:
         """Return the action recorded for a protected value."""
-        word = "redacted" if self.mode == "redact" else "encrypted"
-        return f"would-{word[:-1]}" if self.dry_run else word
+        if self.dry_run:
+            return f"would-{self.mode}"
+        return "redacted" if self.mode == "redact" else "encrypted"
 
     def skip(self, edit: Edit, reason: str) -> None:
         """Record that ``edit`` cannot be made, and why (a short hyphenated reason)."""

@@ -215,7 +215,9 @@ class Protector:
             return _result(path, FAILED, reason, size=info.st_size)
         data = path.read_bytes()
         sha = digest(data)
-        if self.journal is not None and self.journal.finished(str(path.absolute()), sha):
+        if self.journal is not None and self.journal.finished(
+            str(path.absolute()), sha
+        ):
             return _result(path, UNCHANGED, "done in an earlier run", size=len(data))
         job = Job(
             config.policy,
@@ -277,8 +279,10 @@ class Protector:
 
     def _whole(self, path: Path, data: bytes, job: Job) -> ProtectResult:
         size = len(data)
-        if job.whole_file == UNKNOWN and self.config.keep_unknown:
-            return _result(path, SKIPPED, UNKNOWN, size=size, job=job)
+        if job.mode == "redact" or (
+            job.whole_file == UNKNOWN and self.config.keep_unknown
+        ):
+            return _result(path, SKIPPED, job.whole_file, size=size, job=job)
         if self.config.dry_run:
             return _result(
                 path, WOULD_ENCRYPT_WHOLE, job.whole_file, size=size, job=job

@@ -94,14 +94,14 @@ def format_for(name: str, data: bytes) -> Format:
 def protect_document(name: str, data: bytes, job: Job) -> bytes | None:
     """Protect a document (a file's bytes, or a member's) in its own format.
 
-    Content in no supported format is left alone at the top level in redact
-    mode; in encrypt mode the caller encrypts the whole file (``job.whole_file``
-    says why). Inside an archive or a mail it is left alone, as the scan does.
+    Content in no supported format sets ``job.whole_file`` at the top level: the
+    caller encrypts the whole file in encrypt mode and passes it over in redact
+    mode. Inside an archive or a mail it is left alone, as the scan does.
     """
     try:
         rewriter = format_for(name, data)
     except SkippedDocument:
-        if job.depth == 0 and job.mode == "encrypt":
+        if job.depth == 0:
             job.whole_file = UNKNOWN
         return None
     return rewriter.protect(name, data, job)

@@ -35,7 +35,7 @@ class PdfFormat:
                 job.whole_file = HOLDS_VALUES
             else:
                 job.skip_all(edits, CANNOT_REDACT)
-        if not units and job.mode == "encrypt" and job.depth == 0:
+        if not units and job.depth == 0:
             job.whole_file = NO_TEXT
         return None
 

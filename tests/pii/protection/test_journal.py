@@ -1,0 +1,69 @@
+"""The journal: steps written before they are taken, readable after a crash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from districtguard.pii.protection.journal import Journal, digest, journal_path
+
+
+def test_a_done_file_is_finished_only_while_its_content_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    journal = Journal(tmp_path / "j.jsonl")
+    journal.append("done", "/share/a.txt", after=digest(b"protected"))
+    journal.close()
+    again = Journal(tmp_path / "j.jsonl")
+    assert again.finished("/share/a.txt", digest(b"protected"))
+    assert not again.finished("/share/a.txt", digest(b"edited since"))
+    assert not again.finished("/share/b.txt", digest(b"protected"))
+
+
+def test_a_line_torn_by_a_crash_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    journal = Journal(path)
+    journal.append("clean", "/share/a.txt", sha=digest(b"a"))
+    journal.close()
+    with path.open("ab") as handle:
+        handle.write(b'{"op": "begin", "path": "/share/b.t')
+    again = Journal(path)
+    assert again.finished("/share/a.txt", digest(b"a"))
+    assert again.interrupted() == []
+
+
+def test_recovery_removes_the_temporary_copies_of_interrupted_steps(
+    tmp_path: Path,
+) -> None:
+    temp = tmp_path / ".a.txt.dgtmp-1234"
+    temp.write_bytes(b"half written")
+    journal = Journal(tmp_path / "j.jsonl")
+    journal.append("begin", str(tmp_path / "a.txt"), temp=str(temp))
+    journal.append("ready", str(tmp_path / "b.txt"), temp=str(tmp_path / "gone"))
+    journal.append("done", str(tmp_path / "c.txt"), after="x")
+    assert journal.recover() == 2
+    assert not temp.exists()
+    assert journal.interrupted() == []
+    journal.close()
+    ops = [json.loads(line)["op"] for line in (tmp_path / "j.jsonl").open()]
+    assert ops[-2:] == ["abandoned", "abandoned"]
+
+
+def test_the_journal_is_named_by_mode_and_paths_not_by_their_order(
+    tmp_path: Path,
+) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert journal_path(tmp_path, "redact", [a, b]) == journal_path(
+        tmp_path, "redact", [b, a]
+    )
+    assert journal_path(tmp_path, "redact", [a]) != journal_path(
+        tmp_path, "encrypt", [a]
+    )
+
+
+def test_the_journal_holds_paths_and_digests_only(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.jsonl")
+    journal.append("done", "/share/a.txt", after=digest(b"SSN 234-56-7891"))
+    journal.close()
+    assert b"7891" not in (tmp_path / "j.jsonl").read_bytes()
+    assert (tmp_path / "j.jsonl").stat().st_mode & 0o777 == 0o600

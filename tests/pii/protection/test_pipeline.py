@@ -1,0 +1,196 @@
+"""The pipeline over real folders: outcomes, verification, backups, whole files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from districtguard.pii.elements import Element
+from districtguard.pii.protection.accesslog import read_entries
+from districtguard.pii.protection.cipher import ValueCipher
+from districtguard.pii.protection.edits import PROTECTABLE, Policy
+from districtguard.pii.protection.keys import KeyRing
+from districtguard.pii.protection.pipeline import (
+    ALREADY,
+    ENCRYPTED_WHOLE,
+    FAILED,
+    NOT_PROTECTED,
+    PROTECTED,
+    SKIPPED,
+    UNCHANGED,
+    WOULD_PROTECT,
+    ProtectConfig,
+    ProtectResult,
+    Services,
+    protect_paths,
+)
+from districtguard.pii.protection.redaction import Redactor
+from districtguard.pii.protection.unprotect import (
+    DECRYPTED_WHOLE,
+    RESTORED,
+    unprotect_file,
+)
+from districtguard.pii.protection.wholefile import decrypt_file, is_encrypted_file
+from tests.pii.protection.keyhelp import make_ring
+from tests.pii.protection.protecthelp import LINE, OPTIONS, SSN
+
+PDF = Path(__file__).parents[3] / "src/districtguard/samples/demo-share/transportation"
+
+
+@pytest.fixture
+def ring(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> KeyRing:
+    return make_ring(monkeypatch, tmp_path / "home")
+
+
+@pytest.fixture
+def share(tmp_path: Path) -> Path:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    (folder / "staff.txt").write_text(LINE)
+    (folder / "staff.txt").chmod(0o640)
+    (folder / "menu.txt").write_text("Lunch menu for Tuesday.\n")
+    (folder / "photo.bin").write_bytes(b"\x00\x01\x02 not a known format")
+    return folder
+
+
+def run(share: Path, services: Services, **config: object) -> dict[str, ProtectResult]:
+    policy = Policy(OPTIONS, PROTECTABLE)
+    settings = ProtectConfig(paths=(share,), policy=policy, **config)  # type: ignore[arg-type]
+    results: list[ProtectResult] = []
+    protect_paths(settings, services, results.append)
+    return {Path(r.path).name: r for r in results}
+
+
+def encrypting(ring: KeyRing) -> Services:
+    cipher = ValueCipher(ring)
+    return Services(cipher, cipher, ring)
+
+
+def test_redaction_outcomes_and_permissions(share: Path, tmp_path: Path) -> None:
+    results = run(share, Services(Redactor()), journal=tmp_path / "j.jsonl")
+    outcomes = {name: r.outcome for name, r in results.items()}
+    assert outcomes == {
+        "staff.txt": PROTECTED,
+        "menu.txt": UNCHANGED,
+        "photo.bin": SKIPPED,  # redaction leaves unknown formats: nothing to redact
+    }
+    assert (share / "staff.txt").read_text() == LINE.replace(SSN, "***-**-7891")
+    assert (share / "staff.txt").stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in share.iterdir()) == [
+        "menu.txt",
+        "photo.bin",
+        "staff.txt",
+    ]
+
+
+def test_a_second_run_changes_nothing(share: Path, tmp_path: Path) -> None:
+    run(share, Services(Redactor()), journal=tmp_path / "j.jsonl")
+    before = {p.name: p.read_bytes() for p in share.iterdir()}
+    for journal in (tmp_path / "j.jsonl", None):  # with and without the journal
+        again = run(share, Services(Redactor()), journal=journal)
+        assert {r.outcome for r in again.values()} <= {UNCHANGED, SKIPPED}
+    assert {p.name: p.read_bytes() for p in share.iterdir()} == before
+
+
+def test_dry_run_writes_nothing(share: Path, tmp_path: Path) -> None:
+    results = run(
+        share, Services(Redactor()), dry_run=True, journal=tmp_path / "j.jsonl"
+    )
+    assert results["staff.txt"].outcome == WOULD_PROTECT
+    actions = [a.action for a in results["staff.txt"].actions]
+    assert actions == ["skipped:names-are-kept", "would-redact"]
+    assert (share / "staff.txt").read_text() == LINE
+    assert not (tmp_path / "j.jsonl").exists()
+
+
+class Leaky:
+    """A protector that leaves the value in place: verification must catch it."""
+
+    mode = "redact"
+
+    def protect(self, element: Element, raw: str) -> str:
+        return f"{raw} "
+
+
+def test_a_copy_that_fails_verification_never_replaces_the_original(
+    share: Path,
+) -> None:
+    results = run(share, Services(Leaky()))  # type: ignore[arg-type]
+    result = results["staff.txt"]
+    assert result.outcome == FAILED
+    assert "still unprotected" in result.file.reason
+    assert SSN not in result.file.reason
+    assert (share / "staff.txt").read_text() == LINE
+    assert [p for p in share.iterdir() if ".dgtmp-" in p.name] == []
+
+
+def test_encrypt_mode_encrypts_unknown_formats_whole(
+    share: Path, ring: KeyRing
+) -> None:
+    results = run(share, encrypting(ring))
+    assert results["photo.bin"].outcome == ENCRYPTED_WHOLE
+    assert not (share / "photo.bin").exists()
+    assert is_encrypted_file(share / "photo.bin.dgenc")
+    assert run(share, encrypting(ring))["photo.bin.dgenc"].outcome == ALREADY
+    cipher = ValueCipher(ring)
+    for name in ("photo.bin.dgenc", "staff.txt"):
+        unprotect_file(share / name, cipher, "tester")
+    assert (share / "photo.bin").read_bytes().startswith(b"\x00\x01\x02")
+    assert (share / "staff.txt").read_text() == LINE
+    logged = [(Path(str(e["path"])).name, e["values"]) for e in read_entries()]
+    assert logged == [("photo.bin", 1), ("staff.txt", 1)]
+
+
+def test_keep_unknown_leaves_unknown_formats(share: Path, ring: KeyRing) -> None:
+    results = run(share, encrypting(ring), keep_unknown=True)
+    assert results["photo.bin"].outcome == SKIPPED
+    assert (share / "photo.bin").exists()
+
+
+def test_pdf_is_encrypted_whole_or_reported_not_redactable(
+    tmp_path: Path, ring: KeyRing
+) -> None:
+    share = tmp_path / "pdfs"
+    share.mkdir()
+    (share / "roster.pdf").write_bytes((PDF / "driver_roster.pdf").read_bytes())
+    redacted = run(share, Services(Redactor()))["roster.pdf"]
+    assert redacted.outcome == NOT_PROTECTED
+    assert "pdf-text-cannot-be-redacted-in-place" in redacted.file.reason
+    assert redacted.file.status == "failed"  # it makes the run partial
+    encrypted = run(share, encrypting(ring))["roster.pdf"]
+    assert encrypted.outcome == ENCRYPTED_WHOLE
+    assert (share / "roster.pdf.dgenc").exists()
+
+
+def test_backups_are_encrypted_copies_of_the_originals(
+    share: Path, ring: KeyRing, tmp_path: Path
+) -> None:
+    backups = tmp_path / "backups"
+    run(share, Services(Redactor(), ring=ring), backup_dir=backups)
+    (copy,) = backups.rglob("staff.txt.*.dgenc")
+    decrypt_file(copy, tmp_path / "restored.txt", ring)
+    assert (tmp_path / "restored.txt").read_text() == LINE
+
+
+def test_an_existing_encrypted_file_with_other_content_is_never_overwritten(
+    share: Path, ring: KeyRing
+) -> None:
+    (share / "photo.bin.dgenc").write_bytes(b"somebody else's file")
+    results = run(share, encrypting(ring))
+    assert results["photo.bin"].outcome == FAILED
+    assert "already exists" in results["photo.bin"].file.reason
+    assert (share / "photo.bin.dgenc").read_bytes() == b"somebody else's file"
+
+
+def test_unprotect_with_another_keyring_fails_cleanly_and_writes_nothing(
+    share: Path, ring: KeyRing, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    run(share, encrypting(ring))
+    protected = (share / "staff.txt").read_bytes()
+    other = ValueCipher(make_ring(monkeypatch, tmp_path / "other-home"))
+    result = unprotect_file(share / "staff.txt", other)
+    assert result.outcome == "failed"
+    assert (share / "staff.txt").read_bytes() == protected
+    assert unprotect_file(share / "staff.txt", ValueCipher(ring)).outcome == RESTORED
+    assert DECRYPTED_WHOLE != RESTORED
