@@ -10,6 +10,7 @@ from faker import Faker
 from districtguard.accounts.models import AuditEntry, User
 from districtguard.accounts.roles import Role
 from districtguard.district.models import Site, StaffImport
+from districtguard.district.staff_import import MAX_BYTES
 from tests.web.conftest import make_person
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +215,29 @@ def test_apply_needs_post(client: Client, director: User) -> None:
 
 def test_unknown_import_is_404(client: Client, director: User) -> None:
     assert client.get("/district/import/9999/").status_code == 404
+
+
+def test_file_over_the_size_limit_is_refused_before_reading(
+    client: Client, director: User
+) -> None:
+    data = b"Email\r\n" + b"x" * (MAX_BYTES + 1)
+    upload = SimpleUploadedFile("big.csv", data, content_type="text/csv")
+    response = client.post("/district/import/", {"file": upload})
+    assert response.status_code == 200
+    assert "larger than 5 MB" in response.content.decode()
+    assert not StaffImport.objects.exists()
+
+
+def test_conflicting_employee_id_and_email_is_shown_and_left_out(
+    client: Client, director: User
+) -> None:
+    first = make_person(Role.STAFF, employee_id="E1")
+    second = make_person(Role.STAFF)
+    lines = ["Email,Employee ID,Title", f"{second.email},E1,Clerk"]
+    staff_import = _upload(client, _csv(*lines))
+    page = client.get(f"/district/import/{staff_import.pk}/").content.decode()
+    assert "The employee ID belongs to" in page
+    client.post(f"/district/import/{staff_import.pk}/apply/")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.title == second.title == ""
