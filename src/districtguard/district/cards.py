@@ -88,7 +88,7 @@ def audit_card(request: HttpRequest) -> Card | None:
         "Audit log",
         "ok" if status.ok else "overdue",
         f"{status.entries:,} entries; chain {'verified' if status.ok else 'BROKEN'}",
-        _url("accounts:audit", "accounts:audit_log"),
+        _url("audit:log", "accounts:audit"),
         tuple(lines),
     )
 
