@@ -13,7 +13,7 @@ from districtguard.accounts.models import AuditEntry, User
 from districtguard.accounts.roles import Role
 from districtguard.incidents import services
 from districtguard.incidents.jobs import alert_overdue_steps
-from districtguard.incidents.models import Notification
+from districtguard.incidents.models import Incident, Notification, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,16 @@ def test_recorded_or_closed_steps_do_not_alert(person: Callable[..., User]) -> N
     closed.phase = "closed"
     closed.save()
     assert alert_overdue_steps() == 0
+
+
+def test_demo_district_has_incident_history_once() -> None:
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    call_command("load_demo")
+    assert Incident.objects.count() == 2
+    assert Report.objects.filter(status=Report.Status.NEW).count() == 2
+    closed = Incident.objects.get(phase=Incident.Phase.CLOSED)
+    assert not closed.notifications.filter(required=True, done_at__isnull=True).exists()
+    opened = Incident.objects.get(phase=Incident.Phase.CONTAINED)
+    assert opened.notifications.get(step=Notification.Step.COUNSEL).is_overdue()

@@ -9,8 +9,12 @@ history is added only the first time.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -116,7 +120,21 @@ def load_demo() -> int:
         people.append(person)
     if not AccessReview.objects.exists():
         _add_history(people, sites)
+    for load_area in _area_loaders():
+        load_area(people)
     return added
+
+
+def _area_loaders() -> list[Callable[[list[User]], None]]:
+    """Return each app's ``demo.load(people)``: every policy area adds its history.
+
+    An area's loader must be idempotent, like this command.
+    """
+    loaders = []
+    for app in apps.get_app_configs():
+        if app.name.startswith("districtguard.") and find_spec(f"{app.name}.demo"):
+            loaders.append(import_module(f"{app.name}.demo").load)
+    return loaders
 
 
 def _add_history(people: list[User], sites: list[Site]) -> None:
