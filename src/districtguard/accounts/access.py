@@ -66,3 +66,12 @@ def get_person_for_user(request: HttpRequest, pk: int, *, write: bool = False) -
     elif person.pk != user.pk and not user.can("people.view"):  # type: ignore[union-attr]
         raise Http404
     return person
+
+
+def get_access_review_for_user(request: HttpRequest, pk: int) -> Any:
+    """Return the access review ``pk`` if the signed-in user may see reviews."""
+    from districtguard.accounts.models import AccessReview
+
+    if not request.user.can("access_review.view"):  # type: ignore[union-attr]
+        raise Http404
+    return get_object_or_404(AccessReview, pk=pk)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("districtguard.accounts.urls")),
+    path("audit/", include("districtguard.accounts.audit_urls")),
     path("district/", include("districtguard.district.urls")),
     path("incidents/", include("districtguard.incidents.urls")),
     path("admin/", admin.site.urls),
