@@ -210,3 +210,25 @@ def test_tech_staff_cannot_record_notifications_or_facts(
 def test_missing_incident_is_404(as_role: SignIn) -> None:
     client, _ = as_role(Role.DIRECTOR)
     assert client.get("/incidents/999/").status_code == 404
+
+
+def test_dashboard_shows_incident_card_and_overdue_notification_task(
+    as_role: SignIn, case: Incident
+) -> None:
+    case.notifications.filter(step=Notification.Step.SUPERINTENDENT).update(
+        due_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    client, user = as_role(Role.DIRECTOR)
+    task = case.tasks.first()
+    assert task is not None
+    task.assignee = user
+    task.save()
+    page = client.get("/").content.decode()
+    assert "Incidents" in page and "1 open (1 with overdue steps)" in page
+    assert f"{case.reference}: notify Superintendent" in page
+    assert f"{case.reference}: {task.title}" in page
+    staff, _ = as_role(Role.STAFF)
+    staff_page = staff.get("/").content.decode()
+    assert (
+        "Report a security incident" in staff_page and case.reference not in staff_page
+    )

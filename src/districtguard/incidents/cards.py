@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from districtguard.accounts.models import User
 from districtguard.incidents.chain import open_incidents_by_deadline
-from districtguard.incidents.models import Report
-from districtguard.web.dashboard import Card, card
+from districtguard.incidents.models import Incident, Notification, Report
+from districtguard.incidents.models import Task as IncidentTask
+from districtguard.web.dashboard import Card, Task, card, task
 
 
 @card(order=20)
@@ -51,3 +55,43 @@ def report_card(request: HttpRequest) -> Card | None:
         reverse("incidents:report_new"),
         (f"You have sent {mine} report(s).",) if mine else (),
     )
+
+
+@task
+def incident_tasks(request: HttpRequest) -> list[Task]:
+    """Incident tasks assigned to the person, and notification steps they can record."""
+    user = request.user
+    if not isinstance(user, User) or not user.can("incidents.view"):
+        return []
+    now = timezone.now()
+    found = [
+        Task(
+            f"{item.incident.reference}: {item.title}",
+            reverse("incidents:detail", args=[item.incident_id]),
+            timezone.localtime(item.due_at).date() if item.due_at else None,
+            item.is_overdue(now),
+        )
+        for item in IncidentTask.objects.filter(assignee=user, done_at__isnull=True)
+        .exclude(incident__phase=Incident.Phase.CLOSED)
+        .select_related("incident")
+    ]
+    if user.can("incidents.notify"):
+        steps = (
+            Notification.objects.filter(
+                required=True,
+                done_at__isnull=True,
+                due_at__lt=now + dt.timedelta(days=7),
+            )
+            .exclude(incident__phase=Incident.Phase.CLOSED)
+            .select_related("incident")
+        )
+        found += [
+            Task(
+                f"{step.incident.reference}: notify {step.get_step_display()}",
+                reverse("incidents:notify", args=[step.pk]),
+                timezone.localtime(step.due_at).date() if step.due_at else None,
+                step.is_overdue(now),
+            )
+            for step in steps
+        ]
+    return found
