@@ -139,3 +139,13 @@ def test_json_lines_are_rewritten_line_by_line(cipher: ValueCipher) -> None:
     assert new.splitlines()[1] == data.splitlines()[1]
     assert json.loads(new.splitlines()[0])["name"] == "Maria Lopez"
     assert restore("s.jsonl", new, cipher) == (data, 1)
+
+
+def test_what_redaction_left_is_not_protected_again() -> None:
+    redacted = (
+        "Check for Lisa Jones: SSN: *****3995, DL # *****8510 issued in Arkansas.\n"
+    )
+    assert protect("a.txt", redacted.encode(), Redactor())[0] is None
+    bare = redacted.replace("*****8510", "8510")
+    _, job = protect("a.txt", bare.encode(), Redactor())
+    assert ("DRIVER_LICENSE", "redacted") in actions(job)

@@ -30,6 +30,7 @@ from districtguard.pii.protection.base import Mode, ValueProtector
 # The elements a protection run may replace; names are never protected.
 PROTECTABLE: frozenset[Element] = frozenset(Element) - {Element.PERSON_NAME}
 
+REDACTED_TAIL = 4
 SKIP_NAME = "skipped:names-are-kept"
 SKIP_NOT_SELECTED = "skipped:element-not-selected"
 SKIP_NOT_STATUTORY = "skipped:not-statutory"
@@ -144,6 +145,20 @@ def _in_token(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(low < end and start < high for low, high in spans)
 
 
+def _redacted_tail(text: str, start: int, end: int) -> bool:
+    """Return whether ``text[start:end]`` is the visible tail of a redaction.
+
+    Redaction keeps the last four letters or digits after stars (``***-**-6789``,
+    ``*****8510``); four digits alone can look like a short licence number.
+    """
+    if sum(ch.isalnum() for ch in text[start:end]) > REDACTED_TAIL:
+        return False
+    at = start - 1
+    while at >= 0 and text[at] in " -.":
+        at -= 1
+    return at >= 0 and text[at] == "*"
+
+
 def plan_unit(job: Job, unit: TextUnit, where: str = "") -> list[Edit]:
     """Return the edits that protect ``unit``, recording an action per finding.
 
@@ -160,8 +175,8 @@ def plan_unit(job: Job, unit: TextUnit, where: str = "") -> list[Edit]:
     taken = -1
     for finding in findings:
         start, end = finding.start or 0, finding.end or 0
-        if _in_token(tokens, start, end):
-            continue  # already protected: a token is never a finding
+        if _in_token(tokens, start, end) or _redacted_tail(unit.text, start, end):
+            continue  # already protected: a token or what redaction left
         reason = _reason(job.policy, finding)
         if reason is None and start < taken:
             reason = "skipped:overlaps-another-value"

@@ -1,0 +1,133 @@
+"""Protection speed on one core: PII-dense CSV and text, and files with nothing to protect.
+
+Run: ``.venv/bin/python benchmarks/protect.py [--dense-mb 2] [--prose-mb 50]``.
+Each measurement runs in its own process, so its peak memory (max RSS) is its
+own. Protection goes through the whole pipeline for one file: read, detect,
+rewrite, write beside, verify (read back, detect again, and in encrypt mode
+unprotect and compare), rename. Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import OPTIONS, clean_prose, dense_text, pin_one_core
+from districtguard.pii.documents.base import Limits
+from districtguard.pii.protection.edits import PROTECTABLE, Policy
+from districtguard.pii.protection.pipeline import ProtectConfig, Protector, Services
+from districtguard.pii.scanner import scan_file
+
+NAMES = ["Maria Lopez", "John Smith", "Ann Lee", "Robert Brown", "Linda Garcia"]
+
+
+def dense_csv(megabytes: float, seed: int = 4) -> str:
+    """Return a staff export: every row a name, an SSN and a card number."""
+    rng = random.Random(seed)
+    rows = ["name,ssn,card,note"]
+    size = 0
+    while size < megabytes * 1_000_000:
+        ssn = f"{rng.randint(100, 665):03d}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}"
+        row = f"{rng.choice(NAMES)},{ssn},4111 1111 1111 1111,on file"
+        rows.append(row)
+        size += len(row) + 1
+    return "\n".join(rows) + "\n"
+
+
+def _services(mode: str, home: Path) -> Services:
+    if mode == "redact":
+        from districtguard.pii.protection.redaction import Redactor
+
+        return Services(Redactor())
+    import os
+
+    from districtguard.pii.protection.cipher import ValueCipher
+    from districtguard.pii.protection.keys import KeyRing
+
+    os.environ["DISTRICTGUARD_HOME"] = str(home)
+    ring = KeyRing.create()
+    cipher = ValueCipher(ring)
+    return Services(cipher, cipher, ring)
+
+
+def measure(kind: str, mode: str, megabytes: float) -> dict[str, object]:
+    """Run one measurement in this process and return its figures."""
+    pin_one_core()
+    text = {
+        "csv": lambda: dense_csv(megabytes),
+        "text": lambda: dense_text(max(1, int(megabytes))),
+        "clean": lambda: clean_prose(max(1, int(megabytes))),
+    }[kind]()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("data.csv" if kind == "csv" else "data.txt")
+        path.write_text(text, encoding="utf-8")
+        size = path.stat().st_size
+        if mode == "scan":
+            start = time.perf_counter()
+            result = scan_file(path, OPTIONS, Limits())
+            seconds = time.perf_counter() - start
+            detail = f"{len(result.findings)} findings"
+        else:
+            policy = Policy(OPTIONS, PROTECTABLE, all_records=True)
+            config = ProtectConfig(paths=(path,), policy=policy)
+            protector = Protector(config, _services(mode, Path(folder) / "home"), None)
+            start = time.perf_counter()
+            result = protector.protect(path)
+            seconds = time.perf_counter() - start
+            done = sum(1 for a in result.actions if not a.action.startswith("skip"))
+            detail = f"{result.outcome}, {done} values"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "kind": kind,
+        "mode": mode,
+        "mb": size / 1e6,
+        "rate": size / seconds / 1e6,
+        "detail": detail,
+        "peak_mb": peak,
+    }
+
+
+def main() -> None:
+    """Run every measurement in a child process and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dense-mb", type=float, default=2)
+    parser.add_argument("--prose-mb", type=float, default=50)
+    parser.add_argument("--one", nargs=3, metavar=("KIND", "MODE", "MB"))
+    args = parser.parse_args()
+    if args.one:
+        kind, mode, megabytes = args.one
+        print(json.dumps(measure(kind, mode, float(megabytes))))
+        return
+    runs = [
+        ("csv", "scan", args.dense_mb),
+        ("csv", "redact", args.dense_mb),
+        ("csv", "encrypt", args.dense_mb),
+        ("text", "scan", args.dense_mb),
+        ("text", "redact", args.dense_mb),
+        ("text", "encrypt", args.dense_mb),
+        ("clean", "scan", args.prose_mb),
+        ("clean", "encrypt", args.prose_mb),
+    ]
+    rows = []
+    for kind, mode, megabytes in runs:
+        command = [sys.executable, __file__, "--one", kind, mode, str(megabytes)]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        rows.append(json.loads(done.stdout.splitlines()[-1]))
+    print("| corpus | run | size | rate | peak memory | detail |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row['kind']} | {row['mode']} | {row['mb']:.1f} MB | "
+            f"{row['rate']:.2f} MB/s | {row['peak_mb']:.0f} MB | {row['detail']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
