@@ -15,7 +15,16 @@ from collections.abc import Callable
 from typing import Any
 
 from districtguard import __version__
-from districtguard.cli import keys, manage, protect, scan, unprotect, up, worker
+from districtguard.cli import (
+    audit,
+    keys,
+    manage,
+    protect,
+    scan,
+    unprotect,
+    up,
+    worker,
+)
 from districtguard.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_FINDINGS,
@@ -34,6 +43,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     keys.add_parser,
     protect.add_parser,
     unprotect.add_parser,
+    audit.add_parser,
 )
 
 
