@@ -159,6 +159,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
+# The stylesheet and scripts live in the package, not in an app: name the folder.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "evidence/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 << 20

@@ -1,0 +1,71 @@
+"""Regenerate the screenshots in ``docs/images/`` from a real demo installation.
+
+Run from the repository root: ``.venv/bin/python scripts/screenshots.py``. It
+migrates a throwaway SQLite installation, loads the demo district, signs a
+Director in with an authenticator code in Debian's Chromium, and saves the
+Director's dashboard and the audit log. Needs ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+from tests.e2e.browser import (  # noqa: E402
+    CHROMIUM,
+    make_person,
+    open_browser,
+    serving,
+    sign_in,
+)
+from tests.e2e.harness import Template  # noqa: E402
+
+IMAGES = ROOT / "docs" / "images"
+EMAIL = "dana.whitfield@demo.example.org"
+PASSWORD = "Lantern-Harbor-Orchard-71"  # noqa: S105 - a throwaway demo account
+VERIFY = """
+from districtguard.worker.jobs import verify_audit_chain
+verify_audit_chain()
+"""
+
+
+def main() -> int:
+    """Take the screenshots; return an exit code."""
+    if not CHROMIUM.exists():
+        sys.stderr.write(
+            "screenshots: needs Debian's Chromium (apt-get install chromium)\n"
+        )
+        return 1
+    os.environ.pop("DATABASE_URL", None)  # always the SQLite default
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="districtguard-shots-") as tmp:
+        root = Path(tmp)
+        template = Template(root / "template")
+        installation = template.copy(root / "home")
+        secret = make_person(installation, EMAIL, PASSWORD, name=("Dana", "Whitfield"))
+        installation.run("manage", "load_demo")
+        installation.python(VERIFY)
+        with (
+            serving(installation, root / "server.log") as base_url,
+            sync_playwright() as playwright,
+        ):
+            context = open_browser(playwright, root / "profile")
+            page = context.new_page()
+            sign_in(page, base_url, EMAIL, PASSWORD, secret)
+            page.screenshot(path=str(IMAGES / "dashboard.png"), full_page=True)
+            page.goto(f"{base_url}/audit/")
+            page.screenshot(path=str(IMAGES / "audit-log.png"), full_page=True)
+            context.close()
+    for name in ("dashboard.png", "audit-log.png"):
+        sys.stdout.write(f"wrote {IMAGES / name}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
