@@ -50,13 +50,15 @@ def mixed_folder(root: Path) -> Path:
     return folder
 
 
-def run(folder: Path, home: Path, crash_at: int | None = None) -> int:
+def run(
+    folder: Path, home: Path, crash_at: int | None = None, mode: str = "redact"
+) -> int:
     env = {k: v for k, v in os.environ.items() if k != CRASH_ENV}
     env |= {"DISTRICTGUARD_FINGERPRINT_KEY": KEY, "DISTRICTGUARD_HOME": str(home)}
     if crash_at is not None:
         env[CRASH_ENV] = str(crash_at)
     done = subprocess.run(
-        [*COMMAND, str(folder), "--mode", "redact", "--no-progress"],
+        [*COMMAND, str(folder), "--mode", mode, "--no-progress"],
         env=env,
         capture_output=True,
         timeout=120,
@@ -133,3 +135,55 @@ def test_a_kill_at_any_step_leaves_each_file_whole_and_a_rerun_finishes(
         assert leftovers == []
         shutil.rmtree(root)
     assert kills >= 7 * 4  # begin, written, ready, renamed for each file at least
+
+
+def _restored(folder: Path, home: Path, scratch: Path) -> dict[str, bytes]:
+    """Return the share as unprotect gives it back (run on a copy)."""
+    copy = scratch / "restored"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("*.dgtmp-*"))
+    env = {**os.environ, "DISTRICTGUARD_HOME": str(home)}
+    env.pop(CRASH_ENV, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "districtguard", "unprotect", str(copy)],
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return snapshot(copy)
+
+
+def test_encrypt_mode_survives_a_kill_at_any_step(tmp_path: Path) -> None:
+    original = tmp_path / "original"
+    original.mkdir()
+    (original / "staff.txt").write_text(LINE)
+    (original / "staff.csv").write_text(f"name,ssn\nJohn Smith,{SSN2}\n")
+    (original / "photo.bin").write_bytes(b"\x00\x01 a format nobody reads")
+    home = tmp_path / "home"
+    env = {**os.environ, "DISTRICTGUARD_HOME": str(home)}
+    subprocess.run(
+        [sys.executable, "-m", "districtguard", "keys", "create"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    expected = snapshot(original)
+    step = 0
+    while True:
+        step += 1
+        folder = tmp_path / f"run{step}"
+        shutil.copytree(original, folder)
+        if run(folder, home, crash_at=step, mode="encrypt") == 0:
+            break
+        # Whatever the step, unprotect gives back every original file...
+        assert _restored(folder, home, tmp_path) == expected
+        assert run(folder, home, mode="encrypt") == 0
+        # ...and after the rerun everything is protected, nothing left over.
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == ["photo.bin.dgenc", "staff.csv", "staff.txt"]
+        assert SSN2 not in (folder / "staff.csv").read_text()
+        assert _restored(folder, home, tmp_path) == expected
+        shutil.rmtree(folder)
+    assert step > 12
