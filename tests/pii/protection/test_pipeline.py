@@ -194,3 +194,13 @@ def test_unprotect_with_another_keyring_fails_cleanly_and_writes_nothing(
     assert (share / "staff.txt").read_bytes() == protected
     assert unprotect_file(share / "staff.txt", ValueCipher(ring)).outcome == RESTORED
     assert DECRYPTED_WHOLE != RESTORED
+
+
+def test_a_damaged_file_fails_with_a_clear_reason_and_the_run_goes_on(
+    share: Path,
+) -> None:
+    (share / "broken.xlsx").write_bytes(b"PK\x03\x04" + b"\x00junk" * 50)
+    results = run(share, Services(Redactor()))
+    assert results["broken.xlsx"].outcome == FAILED
+    assert "not a readable XLSX workbook" in results["broken.xlsx"].file.reason
+    assert results["staff.txt"].outcome == PROTECTED

@@ -46,7 +46,7 @@ from districtguard.pii.protection.wholefile import (
     is_encrypted_file,
 )
 from districtguard.pii.results import FileResult, ScanSummary, Status
-from districtguard.pii.walk import Filter, describe_os_error, walk
+from districtguard.pii.walk import Filter, walk
 
 # Outcomes: what happened to a file, as the report and the summary name it.
 PROTECTED = "protected"
@@ -192,10 +192,8 @@ class Protector:
         """Protect one file; never raise for a bad file."""
         try:
             return self._protect(path)
-        except (ProtectionError, verify.VerifyError) as exc:
-            return _result(path, FAILED, str(exc))
-        except OSError as exc:
-            return _result(path, FAILED, describe_os_error(exc))
+        except Exception as exc:  # one bad file must not stop the run
+            return _result(path, FAILED, verify.describe(exc))
 
     def _protect(self, path: Path) -> ProtectResult:
         config = self.config

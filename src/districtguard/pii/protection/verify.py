@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from districtguard.pii.documents import read_source
-from districtguard.pii.documents.base import ReadContext, Source
+from districtguard.pii.documents.base import (
+    DocumentError,
+    ReadContext,
+    SkippedDocument,
+    Source,
+)
 from districtguard.pii.protection.base import ProtectionError
 from districtguard.pii.protection.edits import Job
 from districtguard.pii.protection.journal import digest
@@ -44,8 +49,8 @@ class VerifyError(ProtectionError):
 
 def describe(exc: BaseException) -> str:
     """Return a short reason for an unexpected failure, never its message."""
-    if isinstance(exc, ProtectionError):
-        return str(exc)
+    if isinstance(exc, ProtectionError | DocumentError | SkippedDocument):
+        return str(exc)  # written for people, never quoting data
     if isinstance(exc, OSError):
         return describe_os_error(exc)
     return f"internal error ({type(exc).__name__})"
