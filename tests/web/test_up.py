@@ -19,6 +19,7 @@ from districtguard.accounts.models import AuditEntry, User
 from districtguard.accounts.roles import Role
 from districtguard.cli import main, up
 from districtguard.cli.common import UsageError
+from districtguard.worker import supervisor
 from tests.e2e.fixtures import (  # noqa: F401
     installation_fixture,
     installation_template_fixture,
@@ -63,7 +64,7 @@ def test_up_serves_the_app_and_ctrl_c_stops_everything(
     installation: Installation, tmp_path: Path
 ) -> None:
     log = tmp_path / "up.log"
-    process, port = _start_up(installation, log)
+    process, port = _start_up(installation, log, "--demo")
     try:
         status, page = _get(f"http://127.0.0.1:{port}/accounts/login/")
         assert status == 200
@@ -80,6 +81,7 @@ def test_up_serves_the_app_and_ctrl_c_stops_everything(
     assert f"running at http://127.0.0.1:{port}/" in output
     assert f"Data folder: {installation.home}" in output
     assert "Created the first Director: director@localhost" in output
+    assert "Loading the demo district" in output
     assert output.rstrip().endswith("Stopped.")
     assert not [pid for pid in descendants if is_alive(pid)]
 
@@ -197,7 +199,7 @@ def test_insecure_http_warns_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_gunicorn_binds_ipv6_in_brackets() -> None:
-    argv = up.gunicorn_argv("::1", 8123, 2)
+    argv = supervisor.gunicorn_argv("::1", 8123, 2)
     assert argv[argv.index("--bind") + 1] == "[::1]:8123"
     assert argv[argv.index("--workers") + 1] == "2"
 

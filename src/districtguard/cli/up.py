@@ -9,29 +9,19 @@ half a DistrictGuard (pages but no nightly jobs) must not run unnoticed.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
 import getpass
 import ipaddress
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
-import time
-from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from districtguard.cli.common import EXIT_OK, UsageError
+from districtguard.cli.common import UsageError
 from districtguard.cli.manage import SETTINGS_MODULE, setup_django
-
-EXIT_CHILD_DIED = 1
-# How long the children get to finish what they are doing before they are killed.
-STOP_GRACE_SECONDS = 30
-STARTUP_SECONDS = 60
-PR_SET_PDEATHSIG = 1
+from districtguard.worker.supervisor import gunicorn_argv, start_child, supervise
 
 UP_EPILOG = """\
 The first run creates the database in the data folder (DISTRICTGUARD_HOME,
@@ -350,147 +340,6 @@ def prepare(args: argparse.Namespace, base_url: str) -> None:
     connections.close_all()
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to stop this child if ``up`` itself is killed (no orphans)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(
-                PR_SET_PDEATHSIG, int(signal.SIGTERM)
-            )
-
-
-@dataclass
-class Child:
-    """A child process ``up`` runs and stops."""
-
-    name: str
-    process: subprocess.Popen[bytes]
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-
-def _start(name: str, argv: list[str]) -> Child:
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        argv,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-        # Runs between fork and exec; this process has started no threads.
-        preexec_fn=_die_with_parent,
-    )
-    return Child(name, process)
-
-
-def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
-    """Return the command line that serves the app with gunicorn."""
-    bare = host.strip("[]")
-    bind = f"[{bare}]:{port}" if ":" in bare else f"{bare}:{port}"
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "districtguard.web.wsgi:application",
-        "--bind",
-        bind,
-        "--workers",
-        str(workers),
-        # Threads keep a slow browser from holding a whole process when no
-        # buffering proxy sits in front.
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "4",
-        "--timeout",
-        "120",
-        "--graceful-timeout",
-        "20",
-        "--access-logfile",
-        "-",
-        "--name",
-        "districtguard",
-        *_no_control_socket(),
-    ]
-
-
-def _no_control_socket() -> list[str]:
-    """Return gunicorn's flag that turns off its control socket, where it has one.
-
-    Gunicorn 25 and later open one in the user's home by default; ``up`` needs
-    none, and two installations on one account would fight over it.
-    """
-    from gunicorn.config import KNOWN_SETTINGS
-
-    flags = {flag for setting in KNOWN_SETTINGS for flag in setting.cli or ()}
-    return ["--no-control-socket"] if "--no-control-socket" in flags else []
-
-
-def _stop_children(children: list[Child]) -> None:
-    for child in children:
-        if child.alive():
-            child.process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + STOP_GRACE_SECONDS
-    for child in children:
-        try:
-            child.process.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            _say(
-                f"The {child.name} did not stop within {STOP_GRACE_SECONDS}s; "
-                "killing it (an interrupted job runs again later)."
-            )
-            child.process.kill()
-            child.process.wait()
-        # Whatever the child left behind in its session goes too.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(child.process.pid, signal.SIGKILL)
-
-
-def _serving(host: str, port: int) -> bool:
-    with (
-        contextlib.suppress(OSError),
-        socket.create_connection((_connect_host(host), port), timeout=1),
-    ):
-        return True
-    return False
-
-
-def supervise(
-    children: list[Child], stop: threading.Event, host: str, port: int
-) -> int:
-    """Wait for a stop request or a dead child; stop everyone; return the exit code."""
-    announced = False
-    started = time.monotonic()
-    dead: Child | None = None
-    while not stop.wait(0.3):
-        dead = next((child for child in children if not child.alive()), None)
-        if dead is not None:
-            break
-        if not announced and _serving(host, port):
-            announced = True
-            _say(
-                f"\nDistrictGuard is running at http://{_url_host(host)}:{port}/ "
-                "- press Ctrl-C to stop.\n"
-            )
-        elif not announced and time.monotonic() - started > STARTUP_SECONDS:
-            announced = True
-            _say(f"The web server has not answered within {STARTUP_SECONDS}s.")
-    others = [child for child in children if child is not dead]
-    if dead is not None:
-        _say(
-            f"districtguard up: the {dead.name} stopped unexpectedly (exit code "
-            f"{dead.process.returncode}); stopping "
-            + (" and ".join(f"the {child.name}" for child in others) or "")
-            + "."
-        )
-    else:
-        _say("Stopping DistrictGuard...")
-    _stop_children(others)
-    if dead is not None:
-        return EXIT_CHILD_DIED
-    _say("Stopped.")
-    return EXIT_OK
-
-
 def run(args: argparse.Namespace) -> int:
     """Prepare the installation, then run the web server and the worker."""
     for warning in configure_environment(args):
@@ -510,9 +359,10 @@ def run(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, request_stop)
     workers = args.workers or default_web_processes()
-    children = [_start("web server", gunicorn_argv(args.host, args.port, workers))]
+    children = [start_child("web server", gunicorn_argv(args.host, args.port, workers))]
     if not args.no_worker:
         children.append(
-            _start("worker", [sys.executable, "-m", "districtguard", "worker"])
+            start_child("worker", [sys.executable, "-m", "districtguard", "worker"])
         )
-    return supervise(children, stop, args.host, args.port)
+    address = (_connect_host(args.host), args.port)
+    return supervise(children, stop, address, f"{base_url}/")
