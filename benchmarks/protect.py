@@ -1,4 +1,4 @@
-"""Protection speed on one core: PII-dense CSV and text, and files with nothing to protect.
+"""Protection speed on one core: PII-dense CSV and text, and clean files.
 
 Run: ``.venv/bin/python benchmarks/protect.py [--dense-mb 2] [--prose-mb 50]``.
 Each measurement runs in its own process, so its peak memory (max RSS) is its
@@ -34,7 +34,12 @@ def dense_csv(megabytes: float, seed: int = 4) -> str:
     rows = ["name,ssn,card,note"]
     size = 0
     while size < megabytes * 1_000_000:
-        ssn = f"{rng.randint(100, 665):03d}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}"
+        area, group, serial = (
+            rng.randint(100, 665),
+            rng.randint(10, 99),
+            rng.randint(1000, 9999),
+        )
+        ssn = f"{area:03d}-{group}-{serial}"
         row = f"{rng.choice(NAMES)},{ssn},4111 1111 1111 1111,on file"
         rows.append(row)
         size += len(row) + 1
@@ -71,9 +76,9 @@ def measure(kind: str, mode: str, megabytes: float) -> dict[str, object]:
         size = path.stat().st_size
         if mode == "scan":
             start = time.perf_counter()
-            result = scan_file(path, OPTIONS, Limits())
+            scanned = scan_file(path, OPTIONS, Limits())
             seconds = time.perf_counter() - start
-            detail = f"{len(result.findings)} findings"
+            detail = f"{len(scanned.findings)} findings"
         else:
             policy = Policy(OPTIONS, PROTECTABLE, all_records=True)
             config = ProtectConfig(paths=(path,), policy=policy)
