@@ -18,6 +18,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.core.cache import cache
 from django.test import Client
 from faker import Faker
 
@@ -68,6 +69,12 @@ def make_person(
     if mfa if mfa is not None else role in MFA_REQUIRED:
         set_up_totp(person)
     return person
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Start each test with an empty cache (rate limits, cached statuses)."""
+    cache.clear()
 
 
 @pytest.fixture

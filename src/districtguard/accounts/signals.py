@@ -41,22 +41,37 @@ def _sign_in_failed(
 def _mfa_added(
     sender: Any, request: HttpRequest, authenticator: Any, **kw: Any
 ) -> None:
-    audit.record("mfa.added", request=request, kind=str(authenticator.type))
+    user = kw.get("user")
+    audit.record(
+        "mfa.added", actor=user, obj=user, request=request, kind=str(authenticator.type)
+    )
 
 
 @receiver(mfa_signals.authenticator_removed)
 def _mfa_removed(
     sender: Any, request: HttpRequest, authenticator: Any, **kw: Any
 ) -> None:
-    audit.record("mfa.removed", request=request, kind=str(authenticator.type))
+    user = kw.get("user")
+    audit.record(
+        "mfa.removed",
+        actor=user,
+        obj=user,
+        request=request,
+        kind=str(authenticator.type),
+    )
 
 
 @receiver(mfa_signals.authenticator_reset)
 def _mfa_reset(
     sender: Any, request: HttpRequest, authenticator: Any, **kw: Any
 ) -> None:
+    user = kw.get("user")
     audit.record(
-        "mfa.recovery_codes_reset", request=request, kind=str(authenticator.type)
+        "mfa.recovery_codes_reset",
+        actor=user,
+        obj=user,
+        request=request,
+        kind=str(authenticator.type),
     )
 
 

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from districtguard.web.env import (
     env_bool,
@@ -184,7 +185,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("DISTRICTGUARD_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SILENCED_SYSTEM_CHECKS = [] if HTTPS else ["security.W004", "security.W008"]
+# HSTS preload (W021) is left off on purpose: preloading binds the district's
+# whole domain and every subdomain to HTTPS in browsers for months, a decision
+# for whoever runs the domain, not for one application on it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"] + (
+    [] if HTTPS else ["security.W004", "security.W008"]
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -243,6 +249,26 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 MFA_TOTP_ISSUER = env_str("DISTRICTGUARD_MFA_ISSUER", "DistrictGuard")
 SOCIALACCOUNT_ADAPTER = "districtguard.accounts.adapter.SocialAccountAdapter"
+# Single sign-on (docs/sso.md): for each provider in DISTRICTGUARD_SSO_PROVIDERS,
+# DISTRICTGUARD_<PROVIDER>_CLIENT_ID and _CLIENT_SECRET (or _CLIENT_SECRET_FILE)
+# configure it here; without them, add a "Social application" in the admin.
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
+for _provider in env_list("DISTRICTGUARD_SSO_PROVIDERS"):
+    _prefix = f"DISTRICTGUARD_{_provider.upper()}_"
+    if env_str(_prefix + "CLIENT_ID"):
+        _app: dict[str, object] = {
+            "client_id": env_str(_prefix + "CLIENT_ID"),
+            "secret": env_secret(_prefix + "CLIENT_SECRET"),
+        }
+        if _provider == "microsoft":
+            # Only the district's own tenant: a multi-tenant app would let an
+            # account in any organisation claim a district address.
+            if not env_str(_prefix + "TENANT"):
+                raise ImproperlyConfigured(
+                    f"{_prefix}TENANT must be the district's Entra tenant id"
+                )
+            _app["settings"] = {"tenant": env_str(_prefix + "TENANT")}
+        SOCIALACCOUNT_PROVIDERS[_provider] = {"APPS": [_app]}
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
