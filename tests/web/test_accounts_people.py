@@ -187,3 +187,24 @@ def test_superintendent_sees_people_but_cannot_change_roles(
 def test_missing_person_is_404(client_for: Callable[[str], Client]) -> None:
     client = client_for(Role.DIRECTOR)
     assert client.get(reverse("accounts:person", args=[999999])).status_code == 404
+
+
+def test_admin_lists_adds_and_shows_people_with_role_read_only(db: None) -> None:
+    admin = signed_in(make_person(Role.DIRECTOR, is_staff=True, is_superuser=True))
+    person = make_person(Role.STAFF)
+    assert admin.get("/admin/accounts/user/").status_code == 200
+    page = admin.get(f"/admin/accounts/user/{person.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="role"' not in page.content.decode()
+    assert admin.get("/admin/accounts/user/add/").status_code == 200
+    added = admin.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "new.person@example.org",
+            "password1": "a-long-synthetic-pass-91",
+            "password2": "a-long-synthetic-pass-91",
+            "usable_password": "true",
+        },
+    )
+    assert added.status_code == 302
+    assert User.objects.get(email="new.person@example.org").role == Role.STAFF
