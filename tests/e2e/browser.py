@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import signal
 import struct
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,8 +92,9 @@ def serving(installation: Installation, log: Path) -> Iterator[str]:
         process.send_signal(signal.SIGINT)
         try:
             process.wait(60)
-        except TimeoutError:
+        except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
 
 
 def open_browser(playwright: Playwright, profile: Path) -> BrowserContext:

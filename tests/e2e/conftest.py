@@ -19,10 +19,6 @@ from tests.e2e.harness import Installation
 # Synthetic, long enough for the validators, used by every e2e person.
 PASSWORD = "Lantern-Harbor-Orchard-71"  # noqa: S105
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's Chromium is not installed"
-)
-
 
 @pytest.fixture
 def server(installation: Installation, tmp_path: Path) -> Iterator[str]:

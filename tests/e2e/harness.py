@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,7 +157,6 @@ class Template:
         self.root = root
         self.server_url = _postgres_url()
         self.name = f"dg_template_{uuid.uuid4().hex[:10]}"
-        self.made: list[str] = []
         home = root / "template"
         home.mkdir(parents=True)
         database_url = None
@@ -177,7 +175,6 @@ class Template:
             return Installation(home)
         name = f"dg_{uuid.uuid4().hex[:12]}"
         _admin_sql(self.server_url, f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"')
-        self.made.append(name)
         return Installation(home, _with_database(self.server_url, name))
 
     def drop(self, installation: Installation) -> None:
@@ -194,21 +191,6 @@ class Template:
             _admin_sql(
                 self.server_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'
             )
-
-
-@contextlib.contextmanager
-def stopping(process: subprocess.Popen[str], timeout: float = 30) -> Iterator[None]:
-    """Terminate ``process`` when the block ends, however it ends."""
-    try:
-        yield
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def children_of(pid: int) -> list[int]:
