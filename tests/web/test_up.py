@@ -261,3 +261,21 @@ def test_manage_runs_django_commands(capsys: pytest.CaptureFixture[str]) -> None
     assert "no issues" in capsys.readouterr().out
     assert main(["manage", "no_such_command"]) == 1
     assert "Unknown command" in capsys.readouterr().err
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    installation = Installation(
+        tmp_path / "home", "postgres://postgres@127.0.0.1:1/nowhere"
+    )
+    done = subprocess.run(
+        installation.command("up", "--port", str(free_port())),
+        env=installation.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "districtguard up: error: cannot use the database (PostgreSQL" in done.stderr
+    assert "check DATABASE_URL" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -349,7 +349,15 @@ def run(args: argparse.Namespace) -> int:
         f"http://{_url_host(args.host)}:{args.port}"
     )
     os.environ.setdefault("DISTRICTGUARD_SITE_URL", base_url)
-    prepare(args, base_url)
+    from django.db import OperationalError
+
+    try:
+        prepare(args, base_url)
+    except OperationalError as exc:
+        raise UsageError(
+            f"cannot use the database ({_describe_database()}): "
+            f"{str(exc).strip().splitlines()[0]}; check DATABASE_URL"
+        ) from None
 
     stop = threading.Event()
 
