@@ -8,6 +8,7 @@ import re
 import signal
 import socket
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -279,3 +280,51 @@ def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     assert "districtguard up: error: cannot use the database (PostgreSQL" in done.stderr
     assert "check DATABASE_URL" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_killing_up_itself_leaves_no_orphans(
+    installation: Installation, tmp_path: Path
+) -> None:
+    log = tmp_path / "up.log"
+    process, _port = _start_up(installation, log)
+    deadline = time.monotonic() + 30
+    # Wait until the worker has started its own children too.
+    while len(children_of(process.pid)) < 4 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    descendants = children_of(process.pid)
+    process.kill()
+    process.wait()
+    while time.monotonic() < deadline and any(is_alive(p) for p in descendants):
+        time.sleep(0.5)
+    assert not [pid for pid in descendants if is_alive(pid)], log.read_text()
+
+
+@pytest.mark.slow
+def test_a_dying_worker_takes_its_own_children_and_the_web_server_down(
+    installation: Installation, tmp_path: Path
+) -> None:
+    log = tmp_path / "up.log"
+    process, _port = _start_up(installation, log)
+    deadline = time.monotonic() + 30
+    while len(children_of(process.pid)) < 4 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    descendants = children_of(process.pid)
+    worker = next(
+        pid
+        for pid in descendants
+        if _parent(pid) == process.pid and "districtguard worker" in _cmdline(pid)
+    )
+    # The cluster's guard process; its own children are left without a parent.
+    sentinel = children_of(worker)[0]
+    assert children_of(sentinel), "the guard runs the job processes"
+    os.kill(sentinel, signal.SIGKILL)
+    try:
+        code = process.wait(60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    output = log.read_text()
+    assert code == 1, output
+    assert "the worker stopped unexpectedly" in output
+    assert not [pid for pid in descendants if is_alive(pid)], output

@@ -107,6 +107,12 @@ def _no_control_socket() -> list[str]:
 
 
 def stop_children(children: list[Child]) -> None:
+    """Ask every live child to stop, wait, then kill whatever is left.
+
+    A child gets :data:`STOP_GRACE_SECONDS` to finish; after that it is killed,
+    and so is anything still running in its session (orphans of a child that
+    died, or of one that was killed).
+    """
     for child in children:
         if child.alive():
             child.process.send_signal(signal.SIGTERM)
@@ -169,7 +175,8 @@ def supervise(
         )
     else:
         _say("Stopping DistrictGuard...")
-    stop_children(others)
+    # The dead child's own children may still run in its session: stop them too.
+    stop_children(children)
     if dead is not None:
         return EXIT_CHILD_DIED
     _say("Stopped.")
