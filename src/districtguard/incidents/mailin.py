@@ -79,6 +79,16 @@ def report_from_message(raw: bytes, *, received_by: str = "email") -> Report:
     )
 
 
+def _file_message(raw: bytes) -> Report:
+    """File one message from the listener's thread, then release its connection."""
+    from django.db import connection
+
+    try:
+        return report_from_message(raw)
+    finally:
+        connection.close()
+
+
 @dataclass
 class ReportHandler:
     """aiosmtpd handler: accept mail for the report address, file it as a report."""
@@ -98,7 +108,7 @@ class ReportHandler:
 
         raw = envelope.original_content or envelope.content
         try:
-            report = await sync_to_async(report_from_message)(bytes(raw))
+            report = await sync_to_async(_file_message)(bytes(raw))
         except MessageRefused as exc:
             return f"554 5.6.0 {exc}"
         except Exception:  # the sender must learn it failed, and we must log why
