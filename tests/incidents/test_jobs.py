@@ -60,3 +60,29 @@ def test_demo_district_has_incident_history_once() -> None:
     assert not closed.notifications.filter(required=True, done_at__isnull=True).exists()
     opened = Incident.objects.get(phase=Incident.Phase.CONTAINED)
     assert opened.notifications.get(step=Notification.Step.COUNSEL).is_overdue()
+
+
+class BrokenChannel:
+    """A channel that always fails, as a chat webhook does when its service is down."""
+
+    def send(self, recipients: list[User], subject: str, body: str) -> None:
+        raise ConnectionError("service down")
+
+
+def test_failing_alert_channel_does_not_lose_the_report_or_the_email(
+    person: Callable[..., User], mailoutbox: list[Any], settings: Any
+) -> None:
+    from districtguard.incidents import alerts
+
+    settings.DISTRICTGUARD_ALERT_CHANNELS = [
+        "tests.incidents.test_jobs.BrokenChannel",
+        "districtguard.incidents.alerts.EmailChannel",
+    ]
+    alerts.channels.cache_clear()
+    try:
+        director = person(Role.DIRECTOR)
+        report = services.submit_report(reporter=director, summary="USB stick found")
+    finally:
+        alerts.channels.cache_clear()
+    assert Report.objects.filter(pk=report.pk).exists()
+    assert len(mailoutbox) == 1 and report.reference in mailoutbox[0].subject

@@ -170,3 +170,20 @@ def test_unreachable_mailbox_is_a_clear_command_error(
     monkeypatch.setenv("DISTRICTGUARD_REPORT_IMAP_TLS", "false")
     with pytest.raises(CommandError, match=r"cannot reach 127\.0\.0\.1"):
         call_command("poll_report_mailbox")
+
+
+@pytest.mark.django_db
+def test_worker_job_polls_the_configured_mailbox(
+    mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from districtguard.incidents.jobs import poll_report_mailbox
+
+    monkeypatch.delenv("DISTRICTGUARD_REPORT_IMAP_HOST", raising=False)
+    assert poll_report_mailbox() == "no report mailbox configured"
+    monkeypatch.setenv("DISTRICTGUARD_REPORT_IMAP_HOST", "127.0.0.1")
+    monkeypatch.setenv("DISTRICTGUARD_REPORT_IMAP_PORT", str(mailbox.port))
+    monkeypatch.setenv("DISTRICTGUARD_REPORT_IMAP_TLS", "false")
+    monkeypatch.setenv("DISTRICTGUARD_REPORT_IMAP_USER", USER)
+    monkeypatch.setenv("DISTRICTGUARD_REPORT_IMAP_PASSWORD", PASSWORD)
+    mailbox.deliver(_message("someone@home.example", "Odd text message from IT"))
+    assert poll_report_mailbox() == "1 filed, 0 refused"

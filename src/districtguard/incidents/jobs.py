@@ -53,3 +53,17 @@ def alert_overdue_steps() -> int:
             )
             count += 1
     return count
+
+
+def poll_report_mailbox() -> str:
+    """File the report mailbox's unseen mail, when a mailbox is configured."""
+    from districtguard.incidents.mailin import poll_imap
+    from districtguard.incidents.management.commands.poll_report_mailbox import (
+        mailbox_from_environment,
+    )
+
+    mailbox = mailbox_from_environment()
+    if mailbox is None:
+        return "no report mailbox configured"
+    filed, refused = poll_imap(mailbox)
+    return f"{filed} filed, {refused} refused"

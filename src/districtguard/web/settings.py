@@ -220,6 +220,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(HOME / "outbox")
 DEFAULT_FROM_EMAIL = env_str("DISTRICTGUARD_FROM_EMAIL", "districtguard@localhost")
+# Where new incident reports and overdue steps are announced besides email:
+# dotted paths of classes with send(recipients, subject, body).
+DISTRICTGUARD_ALERT_CHANNELS = env_list(
+    "DISTRICTGUARD_ALERT_CHANNELS", "districtguard.incidents.alerts.EmailChannel"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Accounts: sign in by email; nobody signs themselves up (the Director adds

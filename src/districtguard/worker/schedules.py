@@ -25,6 +25,8 @@ class ScheduledJob:
     schedule_type: str
     # Local time of day of the first run (daily and slower schedules).
     at: dt.time = dt.time(2, 30)
+    # Minutes between runs, for Schedule.MINUTES (first run: at once).
+    minutes: int | None = None
 
 
 SCHEDULES: tuple[ScheduledJob, ...] = (
@@ -33,6 +35,18 @@ SCHEDULES: tuple[ScheduledJob, ...] = (
         func="districtguard.worker.jobs.verify_audit_chain",
         schedule_type=Schedule.DAILY,
         at=dt.time(2, 30),
+    ),
+    ScheduledJob(
+        name="Alert on overdue incident notifications",
+        func="districtguard.incidents.jobs.alert_overdue_steps",
+        schedule_type=Schedule.MINUTES,
+        minutes=5,
+    ),
+    ScheduledJob(
+        name="File reports from the report mailbox",
+        func="districtguard.incidents.jobs.poll_report_mailbox",
+        schedule_type=Schedule.MINUTES,
+        minutes=2,
     ),
 )
 
@@ -46,6 +60,12 @@ def first_run(at: dt.time, now: dt.datetime | None = None) -> dt.datetime:
     return candidate
 
 
+def _first(job: ScheduledJob) -> dt.datetime:
+    if job.schedule_type == Schedule.MINUTES:
+        return timezone.now()
+    return first_run(job.at)
+
+
 def register_schedules(jobs: tuple[ScheduledJob, ...] = SCHEDULES) -> list[str]:
     """Store every job's schedule; return the names created or changed."""
     changed: list[str] = []
@@ -56,14 +76,20 @@ def register_schedules(jobs: tuple[ScheduledJob, ...] = SCHEDULES) -> list[str]:
                 name=job.name,
                 func=job.func,
                 schedule_type=job.schedule_type,
-                next_run=first_run(job.at),
+                minutes=job.minutes,
+                next_run=_first(job),
                 repeats=-1,
             )
             changed.append(job.name)
-        elif (schedule.func, schedule.schedule_type) != (job.func, job.schedule_type):
+        elif (schedule.func, schedule.schedule_type, schedule.minutes) != (
+            job.func,
+            job.schedule_type,
+            job.minutes,
+        ):
             schedule.func = job.func
             schedule.schedule_type = job.schedule_type
-            schedule.next_run = first_run(job.at)
+            schedule.minutes = job.minutes
+            schedule.next_run = _first(job)
             schedule.repeats = -1
             schedule.save()
             changed.append(job.name)
