@@ -3,7 +3,8 @@
 Run from the repository root: ``.venv/bin/python scripts/screenshots.py``. It
 migrates a throwaway SQLite installation, loads the demo district, signs a
 Director in with an authenticator code in Debian's Chromium, and saves the
-Director's dashboard and the audit log. Needs ``/usr/bin/chromium``.
+Director's dashboard, the audit log, the incident list, an incident, and the
+report form at phone size. Needs ``/usr/bin/chromium``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ from tests.e2e.browser import (  # noqa: E402
 from tests.e2e.harness import Template  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
+SHOTS = (
+    "dashboard.png",
+    "audit-log.png",
+    "incidents.png",
+    "incident.png",
+    "report-phone.png",
+)
 EMAIL = "dana.whitfield@demo.example.org"
 PASSWORD = "Lantern-Harbor-Orchard-71"  # noqa: S105 - a throwaway demo account
 VERIFY = """
@@ -61,8 +69,15 @@ def main() -> int:
             page.screenshot(path=str(IMAGES / "dashboard.png"), full_page=True)
             page.goto(f"{base_url}/audit/")
             page.screenshot(path=str(IMAGES / "audit-log.png"), full_page=True)
+            page.goto(f"{base_url}/incidents/")
+            page.screenshot(path=str(IMAGES / "incidents.png"), full_page=True)
+            page.click("text=INC-")
+            page.screenshot(path=str(IMAGES / "incident.png"), full_page=True)
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.goto(f"{base_url}/incidents/report/")
+            page.screenshot(path=str(IMAGES / "report-phone.png"), full_page=True)
             context.close()
-    for name in ("dashboard.png", "audit-log.png"):
+    for name in SHOTS:
         sys.stdout.write(f"wrote {IMAGES / name}\n")
     return 0
 

@@ -232,3 +232,17 @@ def test_dashboard_shows_incident_card_and_overdue_notification_task(
     assert (
         "Report a security incident" in staff_page and case.reference not in staff_page
     )
+
+
+def test_incident_without_exposed_data_says_so_instead_of_no_notice(
+    as_role: SignIn, case: Incident
+) -> None:
+    client, _ = as_role(Role.DIRECTOR)
+    page = client.get(f"/incidents/{case.pk}/").content.decode()
+    assert "No exposed data is recorded yet" in page
+    assert "No notice is required" not in page
+
+
+def test_tasks_with_a_due_time_come_before_those_without(case: Incident) -> None:
+    titles = [t.due_at is None for t in case.tasks.all()]
+    assert titles == sorted(titles)

@@ -255,7 +255,11 @@ class Task(models.Model):
     )
 
     class Meta:
-        ordering = ("done_at", "due_at", "pk")
+        ordering = (
+            models.F("done_at").asc(nulls_first=True),
+            models.F("due_at").asc(nulls_last=True),
+            "pk",
+        )
 
     def __str__(self) -> str:
         return self.title
