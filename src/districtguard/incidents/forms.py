@@ -59,7 +59,9 @@ class ReportForm(forms.ModelForm):  # type: ignore[type-arg]
             "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "details": forms.Textarea(attrs={"rows": 5}),
         }
+        labels = {"details": "More detail"}
         help_texts = {
+            "details": "What you saw, what you did, anything that seems related.",
             "summary": "For example: 'I clicked a link in an email asking for my "
             "password'.",
             "device": "The computer, phone, account or system involved, if you know.",
