@@ -6,11 +6,11 @@ import argparse
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from rich.console import Console
 
-from districtguard.cli.common import EXIT_OK, EXIT_PARTIAL, UsageError
+from districtguard.cli.common import EXIT_OK, EXIT_PARTIAL, UsageError, open_report
 from districtguard.cli.scan import (
     _confidence,
     _elements,
@@ -206,12 +206,8 @@ def run(args: argparse.Namespace) -> int:
     """Protect, write the chosen format, print the summary, return the exit code."""
     config, services = protect_config(args)
     errors = Console(stderr=True)
-    output: TextIO | None = None
-    if args.output is not None:
-        try:
-            output = args.output.open("w", encoding="utf-8", newline="")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    output = open_report(args.output)
+    if output is not None:
         config = dataclasses.replace(config, ignore=(args.output,))
     sink: TextSink = output if output is not None else StdoutSink()
     try:

@@ -9,7 +9,7 @@ import importlib.resources
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
 from rich.console import Console
 
@@ -18,6 +18,7 @@ from districtguard.cli.common import (
     EXIT_OK,
     EXIT_PARTIAL,
     UsageError,
+    open_report,
 )
 from districtguard.pii.config import (
     ConfigError,
@@ -261,12 +262,8 @@ def run(args: argparse.Namespace) -> int:
     """Scan, write the chosen format, print the summary, return the exit code."""
     config = _scan_config(args)
     errors = Console(stderr=True)
-    output: TextIO | None = None
-    if args.output is not None:
-        try:
-            output = args.output.open("w", encoding="utf-8", newline="")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    output = open_report(args.output)
+    if output is not None:
         config = dataclasses.replace(config, ignore=(args.output,))
     sink: TextSink = output if output is not None else StdoutSink()
     try:

@@ -28,7 +28,26 @@ def _next_reference(model: type[models.Model], prefix: str) -> str:
     return f"{stem}{number:04d}"
 
 
-class Report(models.Model):
+class Referenced(models.Model):
+    """A record people quote by a yearly reference number, such as ``R-2026-0007``."""
+
+    PREFIX = ""
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Give a new record its reference number."""
+        if self.reference:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            self.reference = _next_reference(type(self), self.PREFIX)
+            super().save(*args, **kwargs)
+
+
+class Report(Referenced):
     """What a staff member saw, as they told it; triage turns it into an incident."""
 
     class Channel(models.TextChoices):
@@ -41,7 +60,7 @@ class Report(models.Model):
         NOT_INCIDENT = "not_incident", "Not an incident"
         MERGED = "merged", "Merged into an incident"
 
-    reference = models.CharField(max_length=20, unique=True, editable=False)
+    PREFIX = "R"
     reporter = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
@@ -74,17 +93,8 @@ class Report(models.Model):
     def __str__(self) -> str:
         return f"{self.reference}: {self.summary}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Give a new report its reference number."""
-        if not self.reference:
-            with transaction.atomic():
-                self.reference = _next_reference(Report, "R")
-                super().save(*args, **kwargs)
-            return
-        super().save(*args, **kwargs)
 
-
-class Incident(models.Model):
+class Incident(Referenced):
     """A security incident, from detection to closure."""
 
     class Category(models.TextChoices):
@@ -109,7 +119,7 @@ class Incident(models.Model):
         RECOVERED = "recovered", "Recovered"
         CLOSED = "closed", "Closed"
 
-    reference = models.CharField(max_length=20, unique=True, editable=False)
+    PREFIX = "INC"
     title = models.CharField(max_length=200)
     category = models.CharField(max_length=20, choices=Category.choices)
     severity = models.PositiveSmallIntegerField(
@@ -134,15 +144,6 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Give a new incident its reference number."""
-        if not self.reference:
-            with transaction.atomic():
-                self.reference = _next_reference(Incident, "INC")
-                super().save(*args, **kwargs)
-            return
-        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
