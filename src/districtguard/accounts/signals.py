@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.mfa import signals as mfa_signals
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import signals as auth_signals
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -78,3 +80,21 @@ def _mfa_reset(
 @receiver(mfa_signals.authentication_failed)
 def _mfa_failed(sender: Any, request: HttpRequest, user: Any, **kw: Any) -> None:
     audit.record("mfa.failed", actor=user, obj=user, request=request)
+
+
+@receiver(post_save, sender=LogEntry)
+def _admin_change(sender: Any, instance: LogEntry, created: bool, **kw: Any) -> None:
+    # Whatever the Director changes in the admin (playbooks, people) joins the chain.
+    if not created:
+        return
+    verb = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}.get(
+        instance.action_flag, "changed"
+    )
+    model = instance.content_type.model if instance.content_type else ""
+    audit.record(
+        f"admin.{verb}",
+        actor=instance.user,
+        actor_label=str(getattr(instance.user, "email", "")),
+        object_label=f"{model}: {instance.object_repr}"[:254],
+        change=instance.get_change_message()[:500],
+    )
