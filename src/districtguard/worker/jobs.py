@@ -79,3 +79,10 @@ def _tell_directors(count: int, listed: list[str]) -> None:
         # The result is already in the log; a mail server that is down must not
         # turn a finished check into a failed job that runs again.
         logger.exception("could not mail the broken-chain alert")
+
+
+def import_unprotect_log() -> str:
+    """Bring new lines of the command line's unprotect log into the audit log."""
+    from districtguard.accounts.unprotect_log import import_unprotect_log as run
+
+    return f"{run()} unprotect use(s) recorded"

@@ -37,6 +37,12 @@ SCHEDULES: tuple[ScheduledJob, ...] = (
         at=dt.time(2, 30),
     ),
     ScheduledJob(
+        name="Record command-line unprotect uses in the audit log",
+        func="districtguard.worker.jobs.import_unprotect_log",
+        schedule_type=Schedule.MINUTES,
+        minutes=5,
+    ),
+    ScheduledJob(
         name="Alert on overdue incident notifications",
         func="districtguard.incidents.jobs.alert_overdue_steps",
         schedule_type=Schedule.MINUTES,
