@@ -73,6 +73,22 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
         frozenset({Role.DIRECTOR, Role.SUPERINTENDENT, Role.COUNSEL}),
         "Record the breach facts and apply the breach-law determination",
     ),
+    "inventory.view": (
+        _LEADERSHIP,
+        "See the PII inventory: data stores, scans, findings (masked) and trends",
+    ),
+    "inventory.manage": (
+        frozenset({Role.DIRECTOR, Role.TECH_STAFF}),
+        "Register and change data stores; start and cancel scans",
+    ),
+    "inventory.protect": (
+        frozenset({Role.DIRECTOR}),
+        "Redact or encrypt a file or a whole data store",
+    ),
+    "inventory.exceptions": (
+        frozenset({Role.DIRECTOR}),
+        "Accept a gap in the exceptions register, and end an exception",
+    ),
 }
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "districtguard.accounts",
     "districtguard.district",
     "districtguard.incidents",
+    "districtguard.inventory",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

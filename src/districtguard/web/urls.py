@@ -18,5 +18,6 @@ urlpatterns = [
     path("audit/", include("districtguard.accounts.audit_urls")),
     path("district/", include("districtguard.district.urls")),
     path("incidents/", include("districtguard.incidents.urls")),
+    path("inventory/", include("districtguard.inventory.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,337 @@
+"""Scan a folder store incrementally, writing results in batches as it goes.
+
+A file whose size and modification time match its stored row is not read; one
+whose size or time changed is hashed, and rescanned only if its content did
+change. Results are written every second or so, so a scan that is killed keeps
+what it wrote, and the next scan skips those files as unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import stat
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from districtguard.inventory.models import DataStore, FileState, Fingerprint, ScanRun
+from districtguard.inventory.totals import refresh_totals, take_snapshot
+from districtguard.pii.documents.base import Limits
+from districtguard.pii.fingerprint import load_key
+from districtguard.pii.options import DetectOptions
+from districtguard.pii.results import FileResult
+from districtguard.pii.rules import resolve_rules
+from districtguard.pii.scanner import scan_file
+from districtguard.pii.walk import Filter, describe_os_error, walk
+
+FLUSH_SECONDS = 1.0
+FLUSH_FILES = 500
+MAX_MASKED = 500  # masked findings kept per file; the counts cover them all
+_HASH_CHUNK = 1 << 20
+
+# Called after each batch is written; tests use it to stop a scan half-way.
+after_flush: Callable[[ScanRun], None] | None = None
+
+
+class ScanStopped(Exception):
+    """The run was cancelled from the web page."""
+
+
+def detect_options() -> DetectOptions:
+    """Return the detection options the web app's scans use."""
+    today = timezone.localdate()
+    return DetectOptions(
+        fingerprint_key=load_key(), rules=resolve_rules("auto", today), today=today
+    )
+
+
+def file_hash(path: Path) -> str:
+    """Return the SHA-256 of a file's content."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Known:
+    pk: int
+    size: int
+    mtime_ns: int
+    content_hash: str
+
+
+@dataclass
+class _Batch:
+    """Results waiting to be written."""
+
+    results: list[tuple[FileResult, os.stat_result, str]] = field(default_factory=list)
+    touched: list[tuple[int, int]] = field(default_factory=list)  # pk, mtime_ns
+
+    def __len__(self) -> int:
+        return len(self.results) + len(self.touched)
+
+
+def _state_fields(result: FileResult) -> dict[str, object]:
+    counts: dict[str, int] = {}
+    for finding in result.findings:
+        counts[str(finding.element)] = counts.get(str(finding.element), 0) + 1
+    statutory = {finding.record for finding in result.findings if finding.statutory}
+    masked = [
+        {
+            "element": str(finding.element),
+            "location": finding.location,
+            "masked": finding.masked,
+            "fingerprint": finding.fingerprint,
+            "record": finding.record,
+            "statutory": finding.statutory,
+        }
+        for finding in result.findings[:MAX_MASKED]
+    ]
+    return {
+        "status": result.status,
+        "reason": result.reason[:300],
+        "counts": counts,
+        "findings_total": len(result.findings),
+        "statutory_records": len(statutory),
+        "unprotected_statutory": len(statutory),
+        "protected_values": result.protected,
+        "masked": masked,
+    }
+
+
+class FolderScan:
+    """One run over one folder store."""
+
+    def __init__(self, run: ScanRun, options: DetectOptions | None = None) -> None:
+        self.run = run
+        self.store: DataStore = run.store
+        self.options = options or detect_options()
+        self.limits = Limits()
+        self.known: dict[str, _Known] = {}
+        self.seen: set[str] = set()
+        self.unlisted: list[str] = []  # folders that could not be listed
+        self.batch = _Batch()
+        self.started = time.monotonic()
+        self.flushed = self.started
+
+    def execute(self) -> None:
+        """Walk the store, scan what changed, write results, then the totals."""
+        root = Path(self.store.location)
+        self._check_root(root)
+        self.known = {
+            path: _Known(pk, size, mtime, digest)
+            for pk, path, size, mtime, digest in FileState.objects.filter(
+                store=self.store
+            ).values_list("pk", "path", "size", "mtime_ns", "content_hash")
+        }
+        self.run.files_expected = len(self.known)
+        for item in walk((root,), Filter()):
+            if isinstance(item, FileResult):
+                self._passed_over(item)
+            else:
+                self._visit(item)
+            if (
+                len(self.batch) >= FLUSH_FILES
+                or time.monotonic() - self.flushed >= FLUSH_SECONDS
+            ):
+                self._flush()
+        self._flush()
+        self._forget_deleted()
+
+    def _check_root(self, root: Path) -> None:
+        try:
+            info = root.stat()
+        except OSError as exc:
+            raise OSError(
+                f"cannot reach the folder {root}: {describe_os_error(exc)}"
+            ) from None
+        if not stat.S_ISDIR(info.st_mode):
+            raise OSError(f"{root} is not a folder")
+        try:
+            with os.scandir(root):
+                pass
+        except OSError as exc:
+            raise OSError(
+                f"cannot list the folder {root}: {describe_os_error(exc)}"
+            ) from None
+
+    def _passed_over(self, item: FileResult) -> None:
+        self.run.files_seen += 1
+        if item.reason.startswith("cannot list directory"):
+            self.unlisted.append(item.path.rstrip(os.sep) + os.sep)
+        if item.status == "failed":
+            self.run.files_failed += 1
+
+    def _visit(self, path: Path) -> None:
+        name = str(path)
+        self.seen.add(name)
+        self.run.files_seen += 1
+        known = self.known.get(name)
+        try:
+            info = path.stat()
+        except OSError:
+            info = None
+        if (
+            known is not None
+            and info is not None
+            and (known.size, known.mtime_ns) == (info.st_size, info.st_mtime_ns)
+        ):
+            self.run.files_unchanged += 1
+            return
+        digest = ""
+        if info is not None and stat.S_ISREG(info.st_mode):
+            try:
+                digest = file_hash(path)
+            except OSError:
+                digest = ""  # scan_file says why
+            if known is not None and digest and digest == known.content_hash:
+                self.run.files_unchanged += 1
+                self.batch.touched.append((known.pk, info.st_mtime_ns))
+                return
+        result = scan_file(path, self.options, self.limits)
+        if result.status == "scanned":
+            self.run.files_scanned += 1
+            self.run.bytes_scanned += result.size
+        elif result.status == "failed":
+            self.run.files_failed += 1
+        self.run.findings += len(result.findings)
+        if info is None:
+            info = os.stat_result((0,) * 10)
+        self.batch.results.append((result, info, digest))
+
+    def _flush(self) -> None:
+        batch, self.batch = self.batch, _Batch()
+        now = timezone.now()
+        with transaction.atomic():
+            if batch.touched:
+                FileState.objects.bulk_update(
+                    [FileState(pk=pk, mtime_ns=mtime) for pk, mtime in batch.touched],
+                    ["mtime_ns"],
+                )
+            self._write(batch, now)
+            self._progress(now)
+        self.flushed = time.monotonic()
+        if after_flush is not None:
+            after_flush(self.run)
+        if ScanRun.objects.filter(pk=self.run.pk, cancel_requested=True).exists():
+            raise ScanStopped
+
+    def _write(self, batch: _Batch, now: dt.datetime) -> None:
+        new: list[tuple[FileState, FileResult]] = []
+        changed: list[tuple[FileState, FileResult]] = []
+        for result, info, digest in batch.results:
+            known = self.known.get(result.path)
+            if known is not None and result.status == "failed" and not digest:
+                # Unreadable now: keep what the earlier scan found, say why.
+                FileState.objects.filter(pk=known.pk).update(
+                    status="failed", reason=result.reason[:300]
+                )
+                continue
+            state = FileState(
+                store=self.store,
+                path=result.path,
+                size=info.st_size,
+                mtime_ns=info.st_mtime_ns,
+                content_hash=digest,
+                last_run=self.run,
+                scanned_at=now,
+                **_state_fields(result),
+            )
+            if known is None:
+                new.append((state, result))
+            else:
+                state.pk = known.pk
+                changed.append((state, result))
+        if changed:
+            FileState.objects.bulk_update(
+                [state for state, _ in changed],
+                [
+                    "size",
+                    "mtime_ns",
+                    "content_hash",
+                    "last_run",
+                    "scanned_at",
+                    "status",
+                    "reason",
+                    "counts",
+                    "findings_total",
+                    "statutory_records",
+                    "unprotected_statutory",
+                    "protected_values",
+                    "masked",
+                ],
+            )
+            Fingerprint.objects.filter(
+                file_id__in=[state.pk for state, _ in changed]
+            ).delete()
+        if new:
+            FileState.objects.bulk_create([state for state, _ in new])
+        for state, _ in new:
+            self.known[state.path] = _Known(
+                state.pk, state.size, state.mtime_ns, state.content_hash
+            )
+        prints = {
+            (state.pk, str(finding.element), finding.fingerprint)
+            for state, result in (*changed, *new)
+            for finding in result.findings
+            if finding.statutory and finding.fingerprint
+        }
+        Fingerprint.objects.bulk_create(
+            Fingerprint(store=self.store, file_id=pk, element=element, fingerprint=fp)
+            for pk, element, fp in prints
+        )
+
+    def _progress(self, now: dt.datetime) -> None:
+        run = self.run
+        elapsed = time.monotonic() - self.started
+        run.rate = run.files_seen / elapsed if elapsed > 0 else 0.0
+        left = run.files_expected - run.files_seen
+        run.eta_seconds = int(left / run.rate) if run.rate > 0 and left > 0 else None
+        run.heartbeat_at = now
+        run.save(
+            update_fields=[
+                "files_seen",
+                "files_scanned",
+                "files_unchanged",
+                "files_failed",
+                "files_expected",
+                "bytes_scanned",
+                "findings",
+                "rate",
+                "eta_seconds",
+                "heartbeat_at",
+            ]
+        )
+
+    def _forget_deleted(self) -> None:
+        """Drop the rows of files gone from the store (not those merely unlisted)."""
+        gone = [
+            known.pk
+            for path, known in self.known.items()
+            if path not in self.seen
+            and not any(path.startswith(folder) for folder in self.unlisted)
+        ]
+        for start in range(0, len(gone), 1000):
+            FileState.objects.filter(pk__in=gone[start : start + 1000]).delete()
+
+
+def finish(run: ScanRun) -> None:
+    """Mark the run finished and record the store's new totals and snapshot."""
+    store = run.store
+    with transaction.atomic():
+        refresh_totals(store)
+        store.last_scanned_at = timezone.now()
+        store.save(update_fields=["last_scanned_at"])
+        run.status = ScanRun.Status.FINISHED
+        run.finished_at = timezone.now()
+        run.eta_seconds = None
+        run.save(update_fields=["status", "finished_at", "eta_seconds"])
+        take_snapshot(store, run)
