@@ -8,6 +8,7 @@ import datetime as dt
 import importlib.resources
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ from districtguard.cli.common import (
     UsageError,
     open_report,
 )
+from districtguard.pii.cluster import ClusterError, open_cluster, scan_paths_on_cluster
 from districtguard.pii.config import (
     ConfigError,
     ScanSettings,
@@ -124,6 +126,13 @@ def add_parser(commands: Any) -> None:
         default=1,
         metavar="N",
         help="scan in N processes (0: one per CPU; default 1)",
+    )
+    add(
+        "--cluster",
+        metavar="ADDRESS",
+        help="scan on the Dask cluster whose scheduler is at ADDRESS "
+        "(tcp://host:8786), or on N local worker processes (local:N); "
+        "see docs/cluster.md",
     )
     add(
         "--format",
@@ -248,6 +257,20 @@ def _scan_config(args: argparse.Namespace) -> ScanConfig:
     )
 
 
+def _scan(
+    config: ScanConfig,
+    cluster: str | None,
+    on_result: Callable[[FileResult], None],
+) -> ScanSummary:
+    if cluster is None:
+        return scan_paths(config, on_result)
+    try:
+        with open_cluster(cluster) as address:
+            return scan_paths_on_cluster(config, address, on_result)
+    except ClusterError as exc:
+        raise UsageError(f"--cluster: {exc}") from None
+
+
 def _exit_code(summary: ScanSummary, fail_on: str | None) -> int:
     if summary.partial:
         return EXIT_PARTIAL
@@ -276,7 +299,7 @@ def run(args: argparse.Namespace) -> int:
                 writer.add(result)
                 bar.update(result)
 
-            summary = scan_paths(config, on_result)
+            summary = _scan(config, args.cluster, on_result)
         writer.finish(summary)
     finally:
         if output is not None:
