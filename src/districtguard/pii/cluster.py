@@ -214,7 +214,7 @@ def open_cluster(spec: str) -> Iterator[str]:
         threads_per_worker=1,  # detection holds the GIL: one process per core
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",  # its HTTP server: loopback, any port
         silence_logs=logging.ERROR,
     )
     try:

@@ -1,0 +1,301 @@
+# distributed's LocalCluster and Client are not annotated.
+# mypy: disallow-untyped-calls=False
+"""Scanning on a real Dask cluster: worker processes on 127.0.0.1, real files.
+
+Every value is synthetic (the labelled corpus generator: Faker names, seeded
+numbers). Workers are separate processes that load the fingerprint key from
+their environment, as on a real cluster, so the key is set before they start.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dask
+import pytest
+from distributed import Client, LocalCluster
+
+from districtguard.cli import main
+from districtguard.pii import cluster
+from districtguard.pii.cluster import (
+    ClusterError,
+    key_id,
+    scan_batch,
+    scan_paths_on_cluster,
+)
+from districtguard.pii.documents.base import Limits
+from districtguard.pii.fingerprint import KEY_ENV
+from districtguard.pii.options import DetectOptions
+from districtguard.pii.results import FileResult, ScanSummary
+from districtguard.pii.scanner import BATCH_FILES, ScanConfig, scan_paths
+from tests.corpus import generate_prose_corpus, generate_table_corpus
+
+pytestmark = pytest.mark.slow
+
+KEY = bytes(range(32))
+OTHER_KEY = bytes(range(1, 33))
+OPTIONS = DetectOptions(fingerprint_key=KEY, today=dt.date(2026, 11, 28))
+
+
+@pytest.fixture(scope="module")
+def keyed_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Give this process, and the workers it starts, the district's key."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(KEY_ENV, KEY.hex())
+        patch.setenv("DISTRICTGUARD_HOME", str(tmp_path_factory.mktemp("home")))
+        yield
+
+
+def _local_cluster(workers: int = 2, **kwargs: Any) -> LocalCluster:
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",  # its HTTP server: loopback, any port
+        **kwargs,
+    )
+
+
+@pytest.fixture(scope="module")
+def address(keyed_env: None) -> Iterator[str]:
+    with _local_cluster() as running:
+        yield str(running.scheduler_address)
+
+
+@pytest.fixture(scope="module")
+def share(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a tree of several batches: prose, a table, clean files, a bad file."""
+    folder = tmp_path_factory.mktemp("share")
+    (folder / "hr").mkdir()
+    for seed in range(6):
+        text = generate_prose_corpus(seed, 40).text
+        (folder / "hr" / f"records-{seed}.txt").write_text(text)
+    (folder / "hr" / "payroll.csv").write_text(generate_table_corpus(9, 60).text)
+    notes = folder / "notes"
+    notes.mkdir()
+    for index in range(BATCH_FILES * 2 + 5):
+        (notes / f"{index:04d}.txt").write_text(f"Bus route {index} runs at 7:40.\n")
+    # A .docx that is not a zip file: the reader must fail on it, on any machine.
+    (folder / "broken.docx").write_bytes(b"this is not an office document")
+    return folder
+
+
+def _config(*paths: Path) -> ScanConfig:
+    return ScanConfig(paths=paths, options=OPTIONS)
+
+
+def _scan(config: ScanConfig, address: str) -> tuple[ScanSummary, list[FileResult]]:
+    results: list[FileResult] = []
+    summary = scan_paths_on_cluster(config, address, results.append)
+    return summary, results
+
+
+def _local(config: ScanConfig) -> tuple[ScanSummary, list[FileResult]]:
+    results: list[FileResult] = []
+    summary = scan_paths(config, results.append)
+    return summary, results
+
+
+def _counts(summary: ScanSummary) -> dict[str, Any]:
+    counts = summary.to_dict()
+    del counts["duration_seconds"], counts["files_per_second"]
+    return counts
+
+
+def _by_path(results: list[FileResult]) -> dict[str, FileResult]:
+    return {result.path: result for result in results}
+
+
+def test_cluster_scan_matches_a_local_scan(address: str, share: Path) -> None:
+    config = _config(share)
+    summary, results = _scan(config, address)
+    local_summary, local_results = _local(config)
+    assert _by_path(results) == _by_path(local_results)
+    assert len(results) == len(local_results) == BATCH_FILES * 2 + 5 + 8
+    assert _counts(summary) == _counts(local_summary)
+    assert summary.statutory_findings > 50
+    fingerprints = {f.fingerprint for r in results for f in r.findings}
+    assert len(fingerprints) > 50
+
+
+def test_a_file_that_fails_on_a_worker_is_reported(address: str, share: Path) -> None:
+    summary, results = _scan(_config(share), address)
+    broken = _by_path(results)[str(share / "broken.docx")]
+    assert broken.status == "failed"
+    assert broken.reason
+    assert summary.files_failed == 1
+    assert summary.partial
+    assert summary.files_scanned == len(results) - 1
+
+
+def test_a_path_missing_on_the_worker_says_to_mount_the_share(
+    keyed_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cluster, "_worker_key", None)
+    missing = str(tmp_path / "not-mounted" / "staff.txt")
+    keyless = dataclasses.replace(OPTIONS, fingerprint_key=b"")
+    [result] = scan_batch([missing], keyless, Limits(), key_id(KEY))
+    assert result.status == "failed"
+    assert "mount the share at the same path" in result.reason
+
+
+def test_a_worker_with_another_key_refuses_the_batch(
+    keyed_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cluster, "_worker_key", None)
+    path = tmp_path / "staff.txt"
+    path.write_text(generate_prose_corpus(3, 5).text)
+    keyless = dataclasses.replace(OPTIONS, fingerprint_key=b"")
+    with pytest.raises(Exception, match="different fingerprint key") as caught:
+        scan_batch([str(path)], keyless, Limits(), key_id(OTHER_KEY))
+    assert KEY.hex() not in str(caught.value)
+    assert OTHER_KEY.hex() not in str(caught.value)
+
+
+def test_refuses_a_cluster_whose_workers_hold_another_key(
+    keyed_env: None, share: Path
+) -> None:
+    refused = pytest.raises(ClusterError, match="different fingerprint key")
+    with _local_cluster(1, env={KEY_ENV: OTHER_KEY.hex()}) as other, refused as caught:
+        _scan(_config(share / "hr"), str(other.scheduler_address))
+    message = str(caught.value)
+    assert key_id(KEY) in message
+    assert KEY.hex() not in message
+    assert OTHER_KEY.hex() not in message
+
+
+def test_unreachable_scheduler_is_a_clear_error(share: Path) -> None:
+    with pytest.raises(ClusterError, match="cannot reach the Dask scheduler"):
+        _scan(_config(share), "tcp://127.0.0.1:1")
+
+
+def _slow_share(folder: Path, small: int) -> Path:
+    """Return a tree whose last batch is one file that takes a second or more."""
+    for index in range(small):
+        (folder / f"a-{index:04d}.txt").write_text(f"Room {index} is open.\n")
+    dense = generate_prose_corpus(21, 600).text
+    (folder / "z-dense.txt").write_text("\n\n".join([dense] * 12))
+    return folder
+
+
+def _kill_worker_running(scheduler: str, suffix: str) -> int:
+    """Wait until the batch whose key ends with ``suffix`` runs; kill its worker."""
+    with Client(scheduler, set_as_default=False) as client:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            processing: dict[str, Any] = client.processing()
+            busy = [
+                worker
+                for worker, keys in processing.items()
+                if any(str(key).endswith(suffix) for key in keys)
+            ]
+            if busy:
+                time.sleep(0.3)  # let it get well into the file
+                pids: dict[str, int] = client.run(os.getpid, workers=busy[:1])
+                [pid] = pids.values()
+                os.kill(pid, signal.SIGKILL)
+                return pid
+            time.sleep(0.02)
+    raise AssertionError("the slow batch never started")
+
+
+def _scan_while_killing(
+    config: ScanConfig, scheduler: str, suffix: str
+) -> tuple[ScanSummary, list[FileResult], int]:
+    outcome: list[tuple[ScanSummary, list[FileResult]]] = []
+    thread = threading.Thread(target=lambda: outcome.append(_scan(config, scheduler)))
+    thread.start()
+    try:
+        pid = _kill_worker_running(scheduler, suffix)
+    finally:
+        thread.join(timeout=240)
+    [(summary, results)] = outcome
+    return summary, results, pid
+
+
+def test_a_killed_worker_has_its_batch_retried(keyed_env: None, tmp_path: Path) -> None:
+    config = _config(_slow_share(tmp_path, 10))
+    with _local_cluster() as running:
+        summary, results, pid = _scan_while_killing(
+            config, str(running.scheduler_address), "-0"
+        )
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    local_summary, local_results = _local(config)
+    assert _by_path(results) == _by_path(local_results)
+    assert _counts(summary) == _counts(local_summary)
+    assert not summary.partial
+
+
+def test_a_batch_that_keeps_failing_becomes_failed_files(
+    keyed_env: None, tmp_path: Path
+) -> None:
+    config = _config(_slow_share(tmp_path, BATCH_FILES * 2))
+    # No second chance: the first worker to die with the batch fails it.
+    no_retry = dask.config.set({"distributed.scheduler.allowed-failures": 0})
+    with no_retry, _local_cluster() as running:
+        summary, results, _ = _scan_while_killing(
+            config, str(running.scheduler_address), "-2"
+        )
+    dense = _by_path(results)[str(tmp_path / "z-dense.txt")]
+    assert dense.status == "failed"
+    assert "kept stopping" in dense.reason
+    assert summary.files_scanned == BATCH_FILES * 2
+    assert summary.files_failed == 1
+    assert summary.partial
+
+
+def _jsonl(arguments: list[str], output: Path) -> set[str]:
+    assert main([*arguments, "--format", "jsonl", "--output", str(output)]) == 3
+    return set(output.read_text().splitlines())
+
+
+def test_cli_scans_on_a_cluster_like_a_local_scan(
+    address: str, share: Path, tmp_path: Path
+) -> None:
+    here = _jsonl(["scan", str(share)], tmp_path / "here.jsonl")
+    there = _jsonl(["scan", str(share), "--cluster", address], tmp_path / "c.jsonl")
+    assert there == here
+    assert len(here) > 50
+    assert {json.loads(line)["path"] for line in there} >= {
+        str(share / "hr" / "payroll.csv")
+    }
+
+
+def test_cli_starts_a_local_cluster(
+    keyed_env: None, share: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.json"
+    arguments = ["scan", str(share / "hr"), "--cluster", "local:2"]
+    assert main([*arguments, "--format", "json", "--output", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["summary"]["statutory_findings"] > 50
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("tcp://127.0.0.1:1", "cannot reach the Dask scheduler"),
+        ("local:0", "write local:N"),
+        ("local:many", "write local:N"),
+    ],
+)
+def test_cli_bad_cluster_is_a_usage_error(
+    keyed_env: None,
+    share: Path,
+    spec: str,
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["scan", str(share), "--cluster", spec]) == 2
+    assert message in capsys.readouterr().err
