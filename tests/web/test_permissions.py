@@ -13,6 +13,7 @@ outsider's object, :data:`VISIBLE_TO` says which; the others must get 404.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,13 @@ from districtguard.district.models import Site, StaffImport
 from districtguard.incidents import services as incidents
 from districtguard.incidents.evidence import store_evidence
 from districtguard.incidents.models import Incident, Notification, Report, Task
+from districtguard.inventory.models import (
+    DataStore,
+    FileState,
+    FindingException,
+    ProtectionRun,
+    ScanRun,
+)
 from tests.web.conftest import make_person, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +126,38 @@ def _access_review(owner: User) -> int:
     ).pk
 
 
+def _store(owner: User) -> DataStore:
+    return DataStore.objects.create(
+        name=f"Share of {owner.email}", location="/srv/synthetic", owner=owner
+    )
+
+
+def _file(owner: User) -> FileState:
+    return FileState.objects.create(store=_store(owner), path="/srv/synthetic/a.txt")
+
+
+def _scan_run(owner: User) -> int:
+    return ScanRun.objects.create(store=_store(owner)).pk
+
+
+def _exception(owner: User) -> int:
+    file = _file(owner)
+    return FindingException.objects.create(
+        store=file.store,
+        file=file,
+        reason="synthetic",
+        expires_on=dt.date(2099, 1, 1),
+        approved_by=owner,
+    ).pk
+
+
+def _protection(owner: User) -> int:
+    store = _store(owner)
+    return ProtectionRun.objects.create(
+        store=store, path=store.location, mode="redact", requested_by=owner
+    ).pk
+
+
 # URL name -> makes an object belonging to the outsider and returns its pk.
 FACTORIES: dict[str, Callable[[User], int]] = {
     "accounts:person": lambda owner: owner.pk,
@@ -142,6 +182,17 @@ FACTORIES: dict[str, Callable[[User], int]] = {
     "incidents:task_done": _task,
     "incidents:evidence": _evidence,
     "incidents:notify": _notification,
+    "inventory:store": lambda owner: _store(owner).pk,
+    "inventory:store_edit": lambda owner: _store(owner).pk,
+    "inventory:scan": lambda owner: _store(owner).pk,
+    "inventory:protect_store": lambda owner: _store(owner).pk,
+    "inventory:exception_new": lambda owner: _store(owner).pk,
+    "inventory:scan_cancel": _scan_run,
+    "inventory:file": lambda owner: _file(owner).pk,
+    "inventory:protect_file": lambda owner: _file(owner).pk,
+    "inventory:exception_end": _exception,
+    "inventory:protection": _protection,
+    "inventory:protection_apply": _protection,
 }
 
 _VIEWERS = allowed_roles("incidents.view")

@@ -54,6 +54,12 @@ SCHEDULES: tuple[ScheduledJob, ...] = (
         schedule_type=Schedule.MINUTES,
         minutes=2,
     ),
+    ScheduledJob(
+        name="Queue the data stores whose scan is due",
+        func="districtguard.inventory.jobs.run_due_scans",
+        schedule_type=Schedule.MINUTES,
+        minutes=15,
+    ),
 )
 
 
