@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +16,14 @@ from districtguard.inventory.models import DataStore, ProtectionRun
 from districtguard.pii.elements import Element
 
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
+
+
+def without_password(url: str) -> str:
+    """Return ``url`` with the password taken out of its user part."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit(parts._replace(netloc=user + host))
 
 
 class DataStoreForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -53,10 +61,19 @@ class DataStoreForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         owners = User.objects.filter(is_active=True).exclude(role=Role.BOARD)
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        # A password typed into the URL is dropped at once, so the page that
+        # asks to take it out does not show it again.
+        self.password_given = False
+        location = str(self.data.get("location", ""))
+        if "://" in location and urlsplit(location).password:
+            data = dict(self.data.items())
+            data["location"] = without_password(location)
+            self.data = data
+            self.password_given = True
 
     def clean_location(self) -> str:
         location = str(self.cleaned_data["location"]).strip()
-        if "://" in location and urlsplit(location).password:
+        if self.password_given:
             raise ValidationError(
                 "Leave the password out of the URL: name the environment "
                 "variable that holds it instead."

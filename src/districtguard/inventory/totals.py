@@ -17,6 +17,9 @@ from districtguard.inventory.models import (
     ScanRun,
     Snapshot,
 )
+from districtguard.pii.elements import Element
+
+NAME = str(Element.PERSON_NAME)
 
 
 def active_exceptions(
@@ -35,7 +38,9 @@ def remaining_records(file: FileState, exceptions: Iterable[FindingException]) -
     """Return the file's unprotected statutory records no exception covers.
 
     Worked out from the masked findings kept for the file; a file with more
-    findings than are kept is counted from the kept ones.
+    findings than are kept is counted from the kept ones. A name is statutory
+    only with the number beside it: once the number is excepted, the name alone
+    does not keep the record a gap.
     """
     covering = list(exceptions)
     if not covering:
@@ -44,6 +49,7 @@ def remaining_records(file: FileState, exceptions: Iterable[FindingException]) -
         finding.get("record")
         for finding in file.masked
         if finding.get("statutory")
+        and finding.get("element") != NAME
         and not any(e.covers(file.pk, finding) for e in covering)
     }
     return min(len(records), file.unprotected_statutory)
