@@ -45,7 +45,9 @@ class DbColumn:
 def categorise(name: str, type_: Any) -> DbColumn:
     """Return the column ``name`` of SQLAlchemy type ``type_``, categorised."""
     label = _type_label(type_)
-    if isinstance(type_, sa.Boolean):
+    # MySQL and MariaDB store BOOLEAN as TINYINT(1).
+    boolean = isinstance(type_, sa.Integer) and getattr(type_, "display_width", 0) == 1
+    if isinstance(type_, sa.Boolean) or boolean:
         return DbColumn(name, label, SKIP, "boolean")
     if isinstance(type_, sa.Integer):
         return DbColumn(name, label, INTEGER)
