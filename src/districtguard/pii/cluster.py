@@ -2,9 +2,9 @@
 # mypy: disallow-untyped-calls=False
 """Scan on a Dask distributed cluster: walk here, read and detect on the workers.
 
-The walk runs where the scan was started; files go to the workers in the same
-batches as a local process pool (:func:`districtguard.pii.scanner._batches`), with
-only a few batches per worker thread in flight, so memory stays bounded however
+The walk runs where the scan was started; files go to the workers in batches
+(at most 64 files or about a megabyte), with only a few batches per worker
+thread in flight, so memory stays bounded however
 large the share. Results come back in completion order.
 
 The fingerprint key never crosses the network. Each worker loads the district's
@@ -24,6 +24,7 @@ import dataclasses
 import hmac
 import logging
 import os
+import pickle
 import socket
 import time
 import uuid
@@ -39,15 +40,19 @@ from districtguard.pii.fingerprint import FingerprintKeyError, load_key
 from districtguard.pii.options import DetectOptions
 from districtguard.pii.results import FileResult, ScanSummary
 from districtguard.pii.scanner import (
+    BATCH_FILES,
     BATCHES_PER_WORKER,
     ScanConfig,
-    _batches,
     _identities,
     scan_file,
 )
 from districtguard.pii.walk import Filter, walk
 
 CONNECT_TIMEOUT = 10.0
+# Smaller than a local pool's batches: the cost of a megabyte ranges from
+# milliseconds (prose) to a second (a roster full of records), and the last
+# batches decide when the scan ends, so they must be short.
+BATCH_BYTES = 1 << 20
 LOCAL_PREFIX = "local:"
 _KEY_ID_MESSAGE = b"districtguard fingerprint key id v1"
 NOT_MOUNTED = "not found on worker {worker}: mount the share at the same path there"
@@ -130,6 +135,15 @@ def scan_batch(
         else:
             results.append(scan_file(path, options, limits))
     return results
+
+
+def _scan_batch_pickled(
+    paths: list[str], options: DetectOptions, limits: Limits, expected_key: str
+) -> bytes:
+    # Pickled here, once: Dask would first try (and fail) its own serialisation of
+    # every result, which costs more than the pickling itself.
+    results = scan_batch(paths, options, limits, expected_key)
+    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _check_reachable(address: str) -> None:
@@ -223,6 +237,26 @@ def open_cluster(spec: str) -> Iterator[str]:
         cluster.close()
 
 
+def _batches(
+    items: Iterable[Path | FileResult],
+) -> Iterator[FileResult | list[Path]]:
+    """Group paths into batches of a bounded count and size; pass results through."""
+    batch: list[Path] = []
+    size = 0
+    for item in items:
+        if isinstance(item, FileResult):
+            yield item
+            continue
+        batch.append(item)
+        with contextlib.suppress(OSError):  # the worker reports it
+            size += item.stat().st_size
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def _failed(paths: Iterable[str], reason: str) -> Iterator[FileResult]:
     return (FileResult(path, "failed", reason) for path in paths)
 
@@ -243,14 +277,15 @@ def _scan_on(
     expected = key_id(config.options.fingerprint_key)
     keyless = dataclasses.replace(config.options, fingerprint_key=b"")
     run = uuid.uuid4().hex[:8]
-    pending: dict[Future[list[FileResult]], list[str]] = {}
+    pending: dict[Future[bytes], list[str]] = {}
     finished = as_completed(loop=client.loop)
 
     def collect() -> Iterator[FileResult]:
         future = next(finished)
         paths = pending.pop(future)
         try:
-            results: list[FileResult] = future.result()
+            # Our own workers' output: Dask itself already trusts them with pickles.
+            results: list[FileResult] = pickle.loads(future.result())  # noqa: S301
         except Exception as exc:  # report the batch, keep scanning
             yield from _failed(paths, _reason(exc))
         else:
@@ -267,7 +302,7 @@ def _scan_on(
                 yield from collect()
             paths = [str(path) for path in work]
             future = client.submit(
-                scan_batch,
+                _scan_batch_pickled,
                 paths,
                 keyless,
                 config.limits,
