@@ -129,6 +129,7 @@ def test_registering_a_store_never_takes_a_password(
         "owner": director.pk,
         "schedule": "weekly",
         "holds_students": "on",
+        "sample_rows": 10_000,
         "password_env": "not a name",
     }
     page = client.post(url, data).content.decode()
@@ -151,6 +152,7 @@ def test_folder_store_needs_a_path_not_a_url(director: User) -> None:
         "name": "Share",
         "kind": "folder",
         "location": "sqlite:///x.db",
+        "sample_rows": 10_000,
         "owner": director.pk,
         "schedule": "weekly",
     }

@@ -216,12 +216,3 @@ def test_due_stores_are_queued_and_manual_ones_are_not(
     assert not manual.runs.exists()
     assert not recent.runs.exists()
     assert jobs.run_due_scans() == "0 scans queued"  # already queued
-
-
-def test_database_store_fails_with_a_clear_message(make_store: MakeStore) -> None:
-    store = make_store(
-        Path("unused"), kind=DataStore.Kind.DATABASE, location="sqlite:///x.db"
-    )
-    run = scan(store)
-    assert run.status == ScanRun.Status.FAILED
-    assert "database scanning" in run.error

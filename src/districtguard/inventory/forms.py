@@ -36,6 +36,7 @@ class DataStoreForm(forms.ModelForm):  # type: ignore[type-arg]
             "kind",
             "location",
             "password_env",
+            "sample_rows",
             "owner",
             "description",
             "holds_students",
@@ -45,6 +46,7 @@ class DataStoreForm(forms.ModelForm):  # type: ignore[type-arg]
             "enabled",
         )
         labels = {
+            "sample_rows": "Rows read per table (databases)",
             "location": "Folder path or database URL",
             "password_env": "Environment variable holding the database password",
         }

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from districtguard.accounts import audit
 from districtguard.inventory import protection, scanning
+from districtguard.inventory.databases import DatabaseScan
 from districtguard.inventory.models import (
     DataStore,
     FindingException,
@@ -58,10 +59,13 @@ def run_scan(run_id: int) -> str:
     run = _claim(run_id)
     if run is None:
         return "not queued"
-    if run.store.kind != DataStore.Kind.FOLDER:
-        return _fail(run, "database scanning is not available in this version yet")
+    kind = (
+        DatabaseScan
+        if run.store.kind == DataStore.Kind.DATABASE
+        else scanning.FolderScan
+    )
     try:
-        scan = scanning.FolderScan(run)
+        scan = kind(run)
         scan.execute()
     except scanning.ScanStopped:
         run.status = ScanRun.Status.CANCELLED

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -45,6 +46,10 @@ class DataStore(models.Model):
     holds_students = models.BooleanField(default=False)
     holds_staff = models.BooleanField(default=False)
     holds_families = models.BooleanField(default=False)
+    # Databases: rows read per table; bigger tables are sampled.
+    sample_rows = models.PositiveIntegerField(
+        default=10_000, validators=[MinValueValidator(1)]
+    )
     schedule = models.CharField(
         max_length=10, choices=Schedule.choices, default=Schedule.WEEKLY
     )

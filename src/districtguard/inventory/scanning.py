@@ -34,6 +34,8 @@ FLUSH_SECONDS = 1.0
 FLUSH_FILES = 500
 MAX_MASKED = 500  # masked findings kept per file; the counts cover them all
 _HASH_CHUNK = 1 << 20
+# Stands in for a file that could not be stat'ed: it is looked at again next time.
+NO_STAT = os.stat_result((0,) * 10, {"st_mtime_ns": 0})
 
 # Called after each batch is written; tests use it to stop a scan half-way.
 after_flush: Callable[[ScanRun], None] | None = None
@@ -126,13 +128,7 @@ class FolderScan:
         """Walk the store, scan what changed, write results, then the totals."""
         root = Path(self.store.location)
         self._check_root(root)
-        self.known = {
-            path: _Known(pk, size, mtime, digest)
-            for pk, path, size, mtime, digest in FileState.objects.filter(
-                store=self.store
-            ).values_list("pk", "path", "size", "mtime_ns", "content_hash")
-        }
-        self.run.files_expected = len(self.known)
+        self._load_known()
         for item in walk((root,), Filter()):
             if isinstance(item, FileResult):
                 self._passed_over(item)
@@ -145,6 +141,15 @@ class FolderScan:
                 self._flush()
         self._flush()
         self._forget_deleted()
+
+    def _load_known(self) -> None:
+        self.known = {
+            path: _Known(pk, size, mtime, digest)
+            for pk, path, size, mtime, digest in FileState.objects.filter(
+                store=self.store
+            ).values_list("pk", "path", "size", "mtime_ns", "content_hash")
+        }
+        self.run.files_expected = len(self.known)
 
     def _check_root(self, root: Path) -> None:
         try:
@@ -204,7 +209,7 @@ class FolderScan:
             self.run.files_failed += 1
         self.run.findings += len(result.findings)
         if info is None:
-            info = os.stat_result((0,) * 10)
+            info = NO_STAT
         self.batch.results.append((result, info, digest))
 
     def _flush(self) -> None:

@@ -1,0 +1,81 @@
+"""Scan a database store: each table becomes one result row, like a file.
+
+Tables are sampled (the store says how many rows per table); the sample is
+shown with each table's result. A table that fails keeps its earlier result,
+marked failed with the reason; a database that cannot be reached fails the run
+and keeps every earlier result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+
+from django.utils import timezone
+
+from districtguard.inventory.scanning import NO_STAT, FolderScan
+from districtguard.pii.databases import Progress, TableResult, scan_database
+
+
+def _reason(table: TableResult) -> str:
+    if table.reason:
+        return table.reason
+    if not table.sampled:
+        return f"all {table.rows_scanned:,} rows read"
+    estimate = f"about {table.rows_estimated:,}" if table.rows_estimated else "more"
+    return f"sampled {table.rows_scanned:,} of {estimate} rows ({table.order})"
+
+
+class DatabaseScan(FolderScan):
+    """One run over one database store."""
+
+    def execute(self) -> None:
+        """Scan the database's tables and write one result per table."""
+        store = self.store
+        password = None
+        if store.password_env:
+            password = os.environ.get(store.password_env)
+            if password is None:
+                raise OSError(
+                    f"the environment variable {store.password_env} that holds "
+                    "the database password is not set for the worker"
+                )
+        self._load_known()
+        result = scan_database(
+            store.location,
+            self.options,
+            sample_rows=store.sample_rows,
+            password=password,
+            on_progress=self._on_progress,
+        )
+        if result.error:
+            raise OSError(result.error)
+        for table in result.tables:
+            self.seen.add(table.path)
+            self.run.files_seen += 1
+            file_result = table.as_file_result()
+            if table.status == "scanned":
+                self.run.files_scanned += 1
+            elif table.status == "failed":
+                self.run.files_failed += 1
+            self.run.findings += len(table.findings)
+            file_result = dataclasses.replace(
+                file_result, reason=_reason(table)[:300], size=table.rows_scanned
+            )
+            # No digest: a failed table keeps its earlier counts.
+            digest = "" if table.status == "failed" else "table"
+            self.batch.results.append((file_result, NO_STAT, digest))
+        self._flush()
+        self._forget_deleted()
+
+    def _on_progress(self, progress: Progress) -> None:
+        if time.monotonic() - self.flushed < 1.0:
+            return
+        self.run.files_seen = progress.tables_done
+        self.run.files_expected = progress.tables_total
+        self.run.findings = progress.findings
+        self._progress(timezone.now())
+        self.flushed = time.monotonic()
+        self.run.files_seen = 0
+        self.run.findings = 0

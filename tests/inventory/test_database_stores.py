@@ -1,0 +1,111 @@
+"""Database stores: one result per table, sampling shown, failures kept apart."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from faker import Faker
+
+from districtguard.inventory import jobs
+from districtguard.inventory.models import DataStore, FileState, ScanRun
+from districtguard.inventory.services import queue_scan
+from tests.inventory.conftest import synthetic_ssn
+
+pytestmark = pytest.mark.django_db
+fake = Faker()
+
+
+def make_database(path: Path, rows: int) -> list[str]:
+    numbers = [synthetic_ssn() for _ in range(rows)]
+    with sqlite3.connect(path) as db:
+        db.execute("create table staff (id integer primary key, name text, ssn text)")
+        db.execute("create table menu (id integer primary key, dish text)")
+        db.executemany(
+            "insert into staff (name, ssn) values (?, ?)",
+            [(f"{fake.first_name()} {fake.last_name()}", n) for n in numbers],
+        )
+        db.execute("insert into menu (dish) values ('Soup')")
+    return numbers
+
+
+def scan(store: DataStore) -> ScanRun:
+    run = queue_scan(store, actor=None)
+    jobs.run_scan(run.pk)
+    run.refresh_from_db()
+    store.refresh_from_db()
+    return run
+
+
+@pytest.fixture
+def database(tmp_path: Path, make_store: Callable[..., DataStore]) -> DataStore:
+    path = tmp_path / "sis.db"
+    make_database(path, 30)
+    return make_store(
+        tmp_path,
+        kind=DataStore.Kind.DATABASE,
+        location=f"sqlite:///{path}",
+        sample_rows=20,
+        holds_students=True,
+    )
+
+
+def test_each_table_is_a_result_and_the_sample_is_shown(database: DataStore) -> None:
+    run = scan(database)
+    assert run.status == ScanRun.Status.FINISHED, run.error
+    assert run.files_seen == 2
+    staff = FileState.objects.get(store=database, path__endswith="staff")
+    assert staff.reason.startswith("sampled 20 of about 30 rows")
+    assert staff.counts["SSN"] == 20
+    assert database.unprotected_statutory == 20
+    menu = FileState.objects.get(store=database, path__endswith="menu")
+    assert menu.reason == "all 1 rows read"
+
+
+def test_a_dropped_table_is_forgotten_and_a_missing_database_keeps_results(
+    database: DataStore, tmp_path: Path
+) -> None:
+    scan(database)
+    with sqlite3.connect(tmp_path / "sis.db") as db:
+        db.execute("drop table menu")
+    scan(database)
+    assert FileState.objects.filter(store=database).count() == 1
+    (tmp_path / "sis.db").unlink()
+    run = scan(database)
+    assert run.status == ScanRun.Status.FAILED
+    assert run.error
+    assert database.unprotected_statutory == 20
+
+
+def test_an_unset_password_variable_fails_clearly(
+    make_store: Callable[..., DataStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DG_TEST_SIS_PASSWORD", raising=False)
+    store = make_store(
+        Path("unused"),
+        kind=DataStore.Kind.DATABASE,
+        location="postgresql://scanner@127.0.0.1:9/sis",
+        password_env="DG_TEST_SIS_PASSWORD",  # noqa: S106 (a variable name)
+    )
+    run = scan(store)
+    assert run.status == ScanRun.Status.FAILED
+    assert "DG_TEST_SIS_PASSWORD" in run.error
+    assert "is not set" in run.error
+
+
+def test_an_unreachable_server_fails_without_the_password(
+    make_store: Callable[..., DataStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DG_TEST_SIS_PASSWORD", "synthetic-secret-value")
+    store = make_store(
+        Path("unused"),
+        kind=DataStore.Kind.DATABASE,
+        location="postgresql://scanner@127.0.0.1:9/sis",
+        password_env="DG_TEST_SIS_PASSWORD",  # noqa: S106 (a variable name)
+    )
+    run = scan(store)
+    assert run.status == ScanRun.Status.FAILED
+    assert run.error
+    assert "synthetic-secret-value" not in run.error
