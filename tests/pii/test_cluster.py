@@ -36,7 +36,12 @@ from districtguard.pii.documents.base import Limits
 from districtguard.pii.fingerprint import KEY_ENV
 from districtguard.pii.options import DetectOptions
 from districtguard.pii.results import FileResult, ScanSummary
-from districtguard.pii.scanner import BATCH_FILES, ScanConfig, scan_paths
+from districtguard.pii.scanner import (
+    BATCH_FILES,
+    BATCHES_PER_WORKER,
+    ScanConfig,
+    scan_paths,
+)
 from tests.corpus import generate_prose_corpus, generate_table_corpus
 
 pytestmark = pytest.mark.slow
@@ -172,6 +177,36 @@ def test_refuses_a_cluster_whose_workers_hold_another_key(
     assert key_id(KEY) in message
     assert KEY.hex() not in message
     assert OTHER_KEY.hex() not in message
+
+
+def test_refuses_a_worker_without_a_key_and_it_makes_none(
+    keyed_env: None, share: Path
+) -> None:
+    home = Path(os.environ["DISTRICTGUARD_HOME"])
+    refused = pytest.raises(ClusterError, match=r"fingerprint key file .* not exist")
+    with _local_cluster(1, env={KEY_ENV: ""}) as keyless, refused:
+        _scan(_config(share / "hr"), str(keyless.scheduler_address))
+    assert not (home / "fingerprint.key").exists()
+
+
+def test_work_in_flight_stays_bounded(keyed_env: None, tmp_path: Path) -> None:
+    batches = 30
+    for index in range(BATCH_FILES * batches):
+        (tmp_path / f"{index:05d}.txt").write_text(f"Locker {index}.\n")
+    tasks: list[int] = []
+    with _local_cluster() as running:
+        scheduler = running.scheduler
+
+        def on_result(result: FileResult) -> None:
+            tasks.append(len(scheduler.tasks))
+
+        summary = scan_paths_on_cluster(
+            _config(tmp_path), str(running.scheduler_address), on_result
+        )
+    assert summary.files_scanned == BATCH_FILES * batches
+    # Two single-threaded workers: at most 2 * BATCHES_PER_WORKER batches known
+    # to the scheduler at once, far fewer than the scan's 30.
+    assert 1 <= max(tasks) <= 2 * BATCHES_PER_WORKER < batches
 
 
 def test_unreachable_scheduler_is_a_clear_error(share: Path) -> None:

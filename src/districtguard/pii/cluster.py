@@ -30,12 +30,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from distributed import Client, Future, LocalCluster, as_completed
 from distributed.comm.addressing import parse_address, parse_host_port
 
 from districtguard import __version__
 from districtguard.pii.documents.base import Limits
+from districtguard.pii.findings import Finding
 from districtguard.pii.fingerprint import FingerprintKeyError, load_key
 from districtguard.pii.options import DetectOptions
 from districtguard.pii.results import FileResult, ScanSummary
@@ -137,13 +139,46 @@ def scan_batch(
     return results
 
 
-def _scan_batch_pickled(
+_RESULT_FIELDS = tuple(field.name for field in dataclasses.fields(FileResult))
+_FINDING_FIELDS = tuple(field.name for field in dataclasses.fields(Finding))
+_FINDINGS = _RESULT_FIELDS.index("findings")
+
+
+def pack_results(results: list[FileResult]) -> bytes:
+    """Return ``results`` as compact bytes: fields in tuples, not objects.
+
+    The machine that started the scan unpacks every finding while it shares the
+    cores with the workers; rebuilding objects from tuples costs a third of
+    unpickling them.
+    """
+    rows = []
+    for result in results:
+        row = [getattr(result, name) for name in _RESULT_FIELDS]
+        row[_FINDINGS] = [
+            tuple(getattr(finding, name) for name in _FINDING_FIELDS)
+            for finding in result.findings
+        ]
+        rows.append(row)
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_results(data: bytes) -> list[FileResult]:
+    """Return the results :func:`pack_results` packed."""
+    # Our own workers' output: Dask itself already trusts them with pickles.
+    rows: list[list[Any]] = pickle.loads(data)  # noqa: S301
+    results = []
+    for row in rows:
+        row[_FINDINGS] = tuple(Finding(*finding) for finding in row[_FINDINGS])
+        results.append(FileResult(*row))
+    return results
+
+
+def _scan_batch_packed(
     paths: list[str], options: DetectOptions, limits: Limits, expected_key: str
 ) -> bytes:
-    # Pickled here, once: Dask would first try (and fail) its own serialisation of
-    # every result, which costs more than the pickling itself.
-    results = scan_batch(paths, options, limits, expected_key)
-    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    # Packed here: Dask would first try (and fail) its own serialisation of every
+    # result, which costs more than the pickling itself.
+    return pack_results(scan_batch(paths, options, limits, expected_key))
 
 
 def _check_reachable(address: str) -> None:
@@ -284,8 +319,7 @@ def _scan_on(
         future = next(finished)
         paths = pending.pop(future)
         try:
-            # Our own workers' output: Dask itself already trusts them with pickles.
-            results: list[FileResult] = pickle.loads(future.result())  # noqa: S301
+            results = unpack_results(future.result())
         except Exception as exc:  # report the batch, keep scanning
             yield from _failed(paths, _reason(exc))
         else:
@@ -302,7 +336,7 @@ def _scan_on(
                 yield from collect()
             paths = [str(path) for path in work]
             future = client.submit(
-                _scan_batch_pickled,
+                _scan_batch_packed,
                 paths,
                 keyless,
                 config.limits,
@@ -357,7 +391,9 @@ __all__ = [
     "connect",
     "key_id",
     "open_cluster",
+    "pack_results",
     "scan_batch",
     "scan_paths_on_cluster",
+    "unpack_results",
     "worker_identity",
 ]
