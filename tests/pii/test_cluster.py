@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import json
 import os
 import signal
@@ -22,7 +23,12 @@ from typing import Any
 
 import dask
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from distributed import Client, LocalCluster
+from distributed.security import Security
 
 from districtguard.cli import main
 from districtguard.pii import cluster
@@ -288,6 +294,84 @@ def test_a_batch_that_keeps_failing_becomes_failed_files(
     assert summary.files_scanned == BATCH_FILES * 2
     assert summary.files_failed == 1
     assert summary.partial
+
+
+def _write_certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """Write a throwaway CA and a certificate for 127.0.0.1 it signed."""
+    now = dt.datetime.now(dt.UTC)
+
+    def _name(common: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+    def _certificate(
+        subject: str, key: ec.EllipticCurvePrivateKey, issuer: str
+    ) -> x509.CertificateBuilder:
+        return (
+            x509.CertificateBuilder()
+            .subject_name(_name(subject))
+            .issuer_name(_name(issuer))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+        )
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        _certificate("test CA", ca_key, "test CA")
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    ip = ipaddress.ip_address("127.0.0.1")
+    cert = (
+        _certificate("127.0.0.1", key, "test CA")
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ip)]), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    paths = folder / "ca.pem", folder / "node.pem", folder / "node-key.pem"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return paths
+
+
+def test_cli_scans_over_tls_with_certificates_from_dask_config(
+    keyed_env: None, share: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ca, cert, key = (str(path) for path in _write_certificates(tmp_path))
+    security = Security(
+        tls_ca_file=ca,
+        tls_scheduler_cert=cert,
+        tls_scheduler_key=key,
+        tls_worker_cert=cert,
+        tls_worker_key=key,
+        tls_client_cert=cert,  # the cluster object's own connection
+        tls_client_key=key,
+        require_encryption=True,
+    )
+    # What docs/cluster.md tells the scanning machine to set.
+    client_config = {
+        "distributed.comm.tls.ca-file": ca,
+        "distributed.comm.tls.client.cert": cert,
+        "distributed.comm.tls.client.key": key,
+        "distributed.comm.require-encryption": True,
+    }
+    with _local_cluster(1, protocol="tls", security=security) as running:
+        address = str(running.scheduler_address)
+        assert address.startswith("tls://127.0.0.1:")
+        assert main(["scan", str(share), "--cluster", address]) == 2
+        assert "give Dask the CA file" in capsys.readouterr().err
+        with dask.config.set(client_config):
+            there = _jsonl(["scan", str(share), "--cluster", address], tmp_path / "t")
+    here = _jsonl(["scan", str(share)], tmp_path / "here.jsonl")
+    assert there == here
 
 
 def _jsonl(arguments: list[str], output: Path) -> set[str]:

@@ -212,6 +212,12 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
     _check_reachable(address)
     try:
         return Client(address, timeout=timeout, set_as_default=False)
+    except TypeError:
+        # What Dask raises for a tls:// address without TLS settings.
+        raise ClusterError(
+            f"cannot connect to {address}: give Dask the CA file, client "
+            "certificate and key (DASK_DISTRIBUTED__COMM__TLS__*; docs/cluster.md)"
+        ) from None
     except (OSError, TimeoutError) as exc:
         raise ClusterError(
             f"cannot connect to the Dask scheduler at {address}: {type(exc).__name__}"
