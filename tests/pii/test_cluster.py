@@ -15,6 +15,9 @@ import ipaddress
 import json
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -399,6 +402,70 @@ def test_cli_starts_a_local_cluster(
     assert main([*arguments, "--format", "json", "--output", str(out)]) == 0
     report = json.loads(out.read_text())
     assert report["summary"]["statutory_findings"] > 50
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def separate_cluster(tmp_path: Path) -> Iterator[str]:
+    """Start ``dask scheduler`` and ``dask worker`` as docs/cluster.md says."""
+    key_file = tmp_path / "fingerprint.key"
+    key_file.write_text(KEY.hex() + "\n")
+    key_file.chmod(0o600)
+    env = {k: v for k, v in os.environ.items() if k != KEY_ENV}
+    env["DISTRICTGUARD_FINGERPRINT_KEY_FILE"] = str(key_file)
+    port = str(_free_port())
+    address = f"tcp://127.0.0.1:{port}"
+    dask_command = str(Path(sys.executable).parent / "dask")
+    loopback = ["--host", "127.0.0.1", "--no-dashboard"]
+    scheduler = subprocess.Popen(
+        [dask_command, "scheduler", "--port", port, *loopback],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers = ["--nworkers", "2", "--nthreads", "1"]
+    worker = subprocess.Popen(
+        [dask_command, "worker", address, *workers, *loopback],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield address
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_dask_commands_on_their_own_scan_like_here(
+    keyed_env: None, separate_cluster: str, share: Path, tmp_path: Path
+) -> None:
+    command = [sys.executable, "-m", "districtguard", "scan", str(share)]
+    command += ["--format", "jsonl"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for _ in range(100):  # the scheduler takes a moment to listen
+        if main(["scan", str(empty), "--cluster", separate_cluster]) == 0:
+            break
+        time.sleep(0.2)
+    there = subprocess.run(
+        [*command, "--cluster", separate_cluster], capture_output=True, text=True
+    )
+    here = subprocess.run(command, capture_output=True, text=True)
+    assert there.returncode == here.returncode == 3
+    assert set(there.stdout.splitlines()) == set(here.stdout.splitlines())
+    assert len(here.stdout.splitlines()) > 50
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 """Scan on a Dask distributed cluster: walk here, read and detect on the workers.
 
 The walk runs where the scan was started; files go to the workers in batches
-(at most 64 files or about a megabyte), with only a few batches per worker
+(at most 64 files or about half a megabyte), with only a few batches per worker
 thread in flight, so memory stays bounded however
 large the share. Results come back in completion order.
 
@@ -54,7 +54,7 @@ CONNECT_TIMEOUT = 10.0
 # Smaller than a local pool's batches: the cost of a megabyte ranges from
 # milliseconds (prose) to a second (a roster full of records), and the last
 # batches decide when the scan ends, so they must be short.
-BATCH_BYTES = 1 << 20
+BATCH_BYTES = 512 << 10
 LOCAL_PREFIX = "local:"
 _KEY_ID_MESSAGE = b"districtguard fingerprint key id v1"
 NOT_MOUNTED = "not found on worker {worker}: mount the share at the same path there"
