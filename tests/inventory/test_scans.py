@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -216,3 +217,30 @@ def test_due_stores_are_queued_and_manual_ones_are_not(
     assert not manual.runs.exists()
     assert not recent.runs.exists()
     assert jobs.run_due_scans() == "0 scans queued"  # already queued
+
+
+def test_scan_on_a_dask_cluster_matches_and_stays_incremental(
+    tmp_path: Path, make_store: MakeStore, settings: Any
+) -> None:
+    folder, _ = share(tmp_path)
+    store = make_store(folder)
+    settings.INVENTORY_SCAN_CLUSTER = "local:1"
+    run = scan(store)
+    assert run.status == ScanRun.Status.FINISHED, run.error
+    assert (run.files_scanned, store.unprotected_statutory, store.people) == (5, 12, 12)
+    write_records(folder / "new.txt", 2)
+    again = scan(store)
+    assert (again.files_scanned, again.files_unchanged) == (1, 5)
+    assert store.unprotected_statutory == 14
+
+
+def test_an_unreachable_cluster_fails_the_scan_clearly(
+    tmp_path: Path, make_store: MakeStore, settings: Any
+) -> None:
+    folder, _ = share(tmp_path)
+    store = make_store(folder)
+    settings.INVENTORY_SCAN_CLUSTER = "tcp://127.0.0.1:9"
+    run = scan(store)
+    assert run.status == ScanRun.Status.FAILED
+    assert run.error.startswith("scan cluster tcp://127.0.0.1:9:")
+    assert not FileState.objects.filter(store=store).exists()

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from districtguard.pii.fingerprint import load_key
 from districtguard.pii.options import DetectOptions
 from districtguard.pii.results import FileResult
 from districtguard.pii.rules import resolve_rules
-from districtguard.pii.scanner import scan_file
+from districtguard.pii.scanner import ScanConfig, scan_file
 from districtguard.pii.walk import Filter, describe_os_error, walk
 
 FLUSH_SECONDS = 1.0
@@ -123,6 +124,9 @@ class FolderScan:
         self.batch = _Batch()
         self.started = time.monotonic()
         self.flushed = self.started
+        # Set: files to read go to this Dask cluster once the walk is done.
+        self.cluster: str = settings.INVENTORY_SCAN_CLUSTER
+        self.deferred: dict[str, tuple[os.stat_result, str]] = {}
 
     def execute(self) -> None:
         """Walk the store, scan what changed, write results, then the totals."""
@@ -140,7 +144,36 @@ class FolderScan:
             ):
                 self._flush()
         self._flush()
+        if self.deferred:
+            self._scan_on_cluster()
         self._forget_deleted()
+
+    def _scan_on_cluster(self) -> None:
+        """Read the new and changed files on the Dask cluster, writing as they come."""
+        from districtguard.pii.cluster import (
+            ClusterError,
+            open_cluster,
+            scan_paths_on_cluster,
+        )
+
+        def collect(result: FileResult) -> None:
+            info, digest = self.deferred.pop(result.path, (NO_STAT, ""))
+            self._add(result, info, digest)
+            if (
+                len(self.batch) >= FLUSH_FILES
+                or time.monotonic() - self.flushed >= FLUSH_SECONDS
+            ):
+                self._flush()
+
+        config = ScanConfig(
+            paths=tuple(Path(name) for name in self.deferred), options=self.options
+        )
+        try:
+            with open_cluster(self.cluster) as address:
+                scan_paths_on_cluster(config, address, collect)
+        except ClusterError as exc:
+            raise OSError(f"scan cluster {self.cluster}: {exc}") from None
+        self._flush()
 
     def _load_known(self) -> None:
         self.known = {
@@ -201,7 +234,14 @@ class FolderScan:
                 self.run.files_unchanged += 1
                 self.batch.touched.append((known.pk, info.st_mtime_ns))
                 return
-        result = scan_file(path, self.options, self.limits)
+        if self.cluster:
+            self.deferred[name] = (info or NO_STAT, digest)
+            return
+        self._add(scan_file(path, self.options, self.limits), info, digest)
+
+    def _add(
+        self, result: FileResult, info: os.stat_result | None, digest: str
+    ) -> None:
         if result.status == "scanned":
             self.run.files_scanned += 1
             self.run.bytes_scanned += result.size

@@ -279,6 +279,10 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
+# The inventory's folder scans read files on this Dask cluster (tcp://host:8786,
+# or local:N) when set; otherwise in the worker itself.
+INVENTORY_SCAN_CLUSTER = env_str("DISTRICTGUARD_SCAN_CLUSTER", "")
+
 # Background work: django-q2 with the database as its queue, so the web server
 # and the worker need nothing beyond the database. Schedules live in the database
 # too (districtguard.worker.schedules registers them). One worker process by
