@@ -114,11 +114,11 @@ def rescan(args: argparse.Namespace) -> None:
         print(f"unprotected statutory records: {store.unprotected_statutory:,}")
 
 
-def fill(rows: int, stores: int) -> tuple[int, int]:
+def fill(rows: int, stores: int) -> tuple[int, int, str]:
     """Store ``rows`` synthetic file results over ``stores`` stores; return ids.
 
     The first store holds most of them (the worst case for its page). Returns
-    the big store's id and one of its files' ids.
+    the big store's id, one of its files' ids, and a page key half-way down.
     """
     import datetime as dt
 
@@ -175,9 +175,10 @@ def fill(rows: int, stores: int) -> tuple[int, int]:
             )
     print(f"{rows:,} file results stored in {time.monotonic() - started:.0f} s")
     first = FileState.objects.filter(store=made[0], findings_total=1).first()
+    middle = FileState.objects.filter(store=made[0]).order_by("id")[big // 2]
     if first is None:
         raise SystemExit("no file with findings was stored")
-    return made[0].pk, first.pk
+    return made[0].pk, first.pk, f"0.{middle.pk}"
 
 
 def _free_port() -> int:
@@ -234,7 +235,7 @@ def pages(args: argparse.Namespace) -> None:
     """Time the inventory's pages against the real server on loopback."""
     with tempfile.TemporaryDirectory(prefix="dg-inventory-bench-") as temp:
         set_up_django(args.database_url, Path(temp) / "home")
-        store, file = fill(args.rows, args.stores)
+        store, file, middle = fill(args.rows, args.stores)
         cookie = _session_cookie()
         from districtguard.worker.supervisor import gunicorn_argv
 
@@ -251,7 +252,7 @@ def pages(args: argparse.Namespace) -> None:
                 "/",
                 "/inventory/",
                 f"/inventory/{store}/",
-                f"/inventory/{store}/?page=5000",
+                f"/inventory/{store}/?after={middle}",
                 f"/inventory/files/{file}/",
                 "/inventory/trends/",
                 "/inventory/exceptions/",

@@ -196,3 +196,29 @@ def test_due_weekly_store_is_due_after_a_week(make_store: MakeStore) -> None:
     store = make_store(Path("/srv"), last_scanned_at=now - dt.timedelta(days=6))
     assert not store.is_due(now)
     assert store.is_due(now + dt.timedelta(days=1))
+
+
+def test_store_files_page_on_worst_first_without_overlap(
+    tmp_path: Path, make_store: MakeStore, director: User
+) -> None:
+    store = make_store(tmp_path)
+    FileState.objects.bulk_create(
+        FileState(store=store, path=f"/srv/f{i:03d}.txt", unprotected_statutory=i % 7)
+        for i in range(60)
+    )
+    client = signed_in(director)
+    url = reverse("inventory:store", args=[store.pk])
+    first = client.get(url)
+    rows = list(first.context["files"])
+    assert len(rows) == 50
+    gaps = [row.unprotected_statutory for row in rows]
+    assert gaps == sorted(gaps, reverse=True)
+    after = first.context["next_after"]
+    assert f'href="?after={after}"' in first.content.decode()
+    second = client.get(url, {"after": after})
+    more = list(second.context["files"])
+    assert len(more) == 10
+    assert not {r.pk for r in rows} & {r.pk for r in more}
+    assert second.context["next_after"] == ""
+    assert min(gaps) >= max(r.unprotected_statutory for r in more)
+    assert client.get(url, {"after": "junk"}).context["after"] == ""

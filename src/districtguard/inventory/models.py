@@ -169,7 +169,7 @@ class FileState(models.Model):
                 fields=["store", "path"], name="one_state_per_file"
             ),
         )
-        indexes = (models.Index(fields=["store", "-unprotected_statutory", "id"]),)
+        indexes = (models.Index(fields=["store", "-unprotected_statutory", "-id"]),)
 
     def __str__(self) -> str:
         return self.path

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -68,32 +67,55 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
     store = access.get_store_for_user(request, pk)
     runs = list(ScanRun.objects.filter(store=store)[:5])
     current = next((run for run in runs if run.active), None)
-    files = FileState.objects.filter(store=store).order_by(
-        "-unprotected_statutory", "id"
-    )
-    page = Paginator(
-        files.only(
-            "id",
-            "path",
-            "status",
-            "reason",
-            "unprotected_statutory",
-            "findings_total",
-            "protected_values",
-            "store_id",
-        ),
-        FILES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    files, after = worst_files(store, request.GET.get("after", ""))
     context = {
         "store": store,
         "runs": runs,
         "current": current,
         "last_failed": runs[0] if runs and runs[0].status == "failed" else None,
-        "page": page,
+        "files": files[:FILES_PER_PAGE],
+        "after": after,
+        "next_after": _key(files[FILES_PER_PAGE - 1])
+        if len(files) > FILES_PER_PAGE
+        else "",
         "trend": trend.store_trend(store),
         "refresh": current is not None,
     }
     return render(request, "inventory/store_detail.html", context)
+
+
+def _key(file: FileState) -> str:
+    return f"{file.unprotected_statutory}.{file.pk}"
+
+
+def worst_files(store: DataStore, after: str) -> tuple[list[FileState], str]:
+    """Return a page of the store's files, worst first, after the key ``after``.
+
+    Keyset paging ("after this file") rather than page numbers: a page deep in a
+    million files costs the same as the first.
+    """
+    files = FileState.objects.filter(store=store).order_by(
+        "-unprotected_statutory", "-id"
+    )
+    gaps, _, pk = after.partition(".")
+    if gaps.isdigit() and pk.isdigit():
+        files = files.filter(
+            Q(unprotected_statutory__lt=int(gaps))
+            | Q(unprotected_statutory=int(gaps), id__lt=int(pk))
+        )
+    else:
+        after = ""
+    fields = (
+        "id",
+        "path",
+        "status",
+        "reason",
+        "unprotected_statutory",
+        "findings_total",
+        "protected_values",
+        "store_id",
+    )
+    return list(files.only(*fields)[: FILES_PER_PAGE + 1]), after
 
 
 @requires("inventory.manage")
