@@ -36,6 +36,7 @@ from distributed.security import Security
 from districtguard.cli import main
 from districtguard.pii import cluster
 from districtguard.pii.cluster import (
+    LOST,
     ClusterError,
     key_id,
     scan_batch,
@@ -412,7 +413,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def separate_cluster(tmp_path: Path) -> Iterator[str]:
+def separate_cluster(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Start ``dask scheduler`` and ``dask worker`` as docs/cluster.md says."""
     key_file = tmp_path / "fingerprint.key"
     key_file.write_text(KEY.hex() + "\n")
@@ -437,7 +438,7 @@ def separate_cluster(tmp_path: Path) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        yield address
+        yield address, scheduler
     finally:
         for process in (worker, scheduler):
             process.terminate()
@@ -448,24 +449,65 @@ def separate_cluster(tmp_path: Path) -> Iterator[str]:
                 process.wait()
 
 
-def test_dask_commands_on_their_own_scan_like_here(
-    keyed_env: None, separate_cluster: str, share: Path, tmp_path: Path
-) -> None:
-    command = [sys.executable, "-m", "districtguard", "scan", str(share)]
-    command += ["--format", "jsonl"]
-    empty = tmp_path / "empty"
+def _wait_for(address: str, folder: Path) -> None:
+    empty = folder / "empty"
     empty.mkdir()
     for _ in range(100):  # the scheduler takes a moment to listen
-        if main(["scan", str(empty), "--cluster", separate_cluster]) == 0:
-            break
+        if main(["scan", str(empty), "--cluster", address]) == 0:
+            return
         time.sleep(0.2)
+    raise AssertionError("the dask scheduler never answered")
+
+
+def test_dask_commands_on_their_own_scan_like_here(
+    keyed_env: None,
+    separate_cluster: tuple[str, subprocess.Popen[bytes]],
+    share: Path,
+    tmp_path: Path,
+) -> None:
+    address, _ = separate_cluster
+    _wait_for(address, tmp_path)
+    command = [sys.executable, "-m", "districtguard", "scan", str(share)]
+    command += ["--format", "jsonl"]
     there = subprocess.run(
-        [*command, "--cluster", separate_cluster], capture_output=True, text=True
+        [*command, "--cluster", address], capture_output=True, text=True
     )
     here = subprocess.run(command, capture_output=True, text=True)
     assert there.returncode == here.returncode == 3
     assert set(there.stdout.splitlines()) == set(here.stdout.splitlines())
     assert len(here.stdout.splitlines()) > 50
+
+
+def test_a_lost_scheduler_fails_the_rest_and_the_scan_ends(
+    keyed_env: None,
+    separate_cluster: tuple[str, subprocess.Popen[bytes]],
+    tmp_path: Path,
+) -> None:
+    address, scheduler = separate_cluster
+    _wait_for(address, tmp_path)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    dense = generate_prose_corpus(31, 1500).text
+    for index in range(4):
+        (tree / f"a-{index}.txt").write_text(dense)
+    for index in range(BATCH_FILES * 10):
+        (tree / f"b-{index:04d}.txt").write_text(f"Gym {index} is booked.\n")
+    results: list[FileResult] = []
+
+    def on_result(result: FileResult) -> None:
+        if not results:
+            scheduler.kill()
+        results.append(result)
+
+    started = time.monotonic()
+    summary = scan_paths_on_cluster(_config(tree), address, on_result)
+    assert time.monotonic() - started < 60
+    assert len(_by_path(results)) == len(results) == 4 + BATCH_FILES * 10
+    lost = [result for result in results if result.reason == LOST]
+    assert lost
+    assert all(result.status == "failed" for result in lost)
+    assert summary.files_failed == len(lost)
+    assert summary.partial
 
 
 @pytest.mark.parametrize(

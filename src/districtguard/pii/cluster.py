@@ -14,7 +14,8 @@ id refuses the batch, so fingerprints made under two keys are never mixed.
 
 A worker that dies mid-batch has the batch rescheduled by Dask (up to its
 ``distributed.scheduler.allowed-failures``); a batch that still cannot finish is
-reported as failed files with the reason, and the scan goes on.
+reported as failed files with the reason, and the scan goes on. If the
+scheduler is lost, the files not yet scanned are reported as failed.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
 
 from distributed import Client, Future, LocalCluster, as_completed
 from distributed.comm.addressing import parse_address, parse_host_port
+from distributed.comm.core import CommClosedError
 
 from districtguard import __version__
 from districtguard.pii.documents.base import Limits
@@ -58,6 +61,7 @@ BATCH_BYTES = 512 << 10
 LOCAL_PREFIX = "local:"
 _KEY_ID_MESSAGE = b"districtguard fingerprint key id v1"
 NOT_MOUNTED = "not found on worker {worker}: mount the share at the same path there"
+LOST = "lost the Dask scheduler before this file was scanned; scan it again"
 WRONG_KEY = (
     "worker {worker} holds a different fingerprint key; its results were refused"
 )
@@ -321,13 +325,20 @@ def _scan_on(
     pending: dict[Future[bytes], list[str]] = {}
     finished = as_completed(loop=client.loop)
 
+    lost = False
+
     def collect() -> Iterator[FileResult]:
+        nonlocal lost
         future = next(finished)
         paths = pending.pop(future)
         try:
             results = unpack_results(future.result())
         except Exception as exc:  # report the batch, keep scanning
-            yield from _failed(paths, _reason(exc))
+            # Dask cancels every future when the scheduler goes away, or fails one
+            # whose result was on its way when the connection closed.
+            gone = isinstance(exc, CancelledError | CommClosedError)
+            lost = lost or gone or client.status != "running"
+            yield from _failed(paths, LOST if lost else _reason(exc))
         else:
             yield from results
         finally:
@@ -341,6 +352,9 @@ def _scan_on(
             while len(pending) >= limit:
                 yield from collect()
             paths = [str(path) for path in work]
+            if lost:  # every file still gets its line in the report
+                yield from _failed(paths, LOST)
+                continue
             future = client.submit(
                 _scan_batch_packed,
                 paths,
