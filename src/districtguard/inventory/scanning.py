@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import signal
 import stat
 import time
 from collections.abc import Callable
@@ -38,6 +39,8 @@ _HASH_CHUNK = 1 << 20
 # Stands in for a file that could not be stat'ed: it is looked at again next time.
 NO_STAT = os.stat_result((0,) * 10, {"st_mtime_ns": 0})
 
+# Kill the scan right after its Nth batch is written (a test hook, as in protect).
+CRASH_ENV = "DISTRICTGUARD_INVENTORY_CRASH_AFTER"
 # Called after each batch is written; tests use it to stop a scan half-way.
 after_flush: Callable[[ScanRun], None] | None = None
 
@@ -124,6 +127,7 @@ class FolderScan:
         self.batch = _Batch()
         self.started = time.monotonic()
         self.flushed = self.started
+        self.flushes = 0
         # Set: files to read go to this Dask cluster once the walk is done.
         self.cluster: str = settings.INVENTORY_SCAN_CLUSTER
         self.deferred: dict[str, tuple[os.stat_result, str]] = {}
@@ -264,6 +268,9 @@ class FolderScan:
             self._write(batch, now)
             self._progress(now)
         self.flushed = time.monotonic()
+        self.flushes += 1
+        if os.environ.get(CRASH_ENV) == str(self.flushes):
+            os.kill(os.getpid(), signal.SIGKILL)  # a test proving resumption
         if after_flush is not None:
             after_flush(self.run)
         if ScanRun.objects.filter(pk=self.run.pk, cancel_requested=True).exists():
