@@ -219,6 +219,15 @@ def test_work_in_flight_stays_bounded(keyed_env: None, tmp_path: Path) -> None:
     assert 1 <= max(tasks) <= 2 * BATCHES_PER_WORKER < batches
 
 
+def test_a_scheduler_without_workers_is_a_clear_error(
+    keyed_env: None, share: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1.0)
+    refused = pytest.raises(ClusterError, match="has no workers after 1 s")
+    with _local_cluster(0) as empty, refused:
+        _scan(_config(share / "hr"), str(empty.scheduler_address))
+
+
 def test_unreachable_scheduler_is_a_clear_error(share: Path) -> None:
     with pytest.raises(ClusterError, match="cannot reach the Dask scheduler"):
         _scan(_config(share), "tcp://127.0.0.1:1")
