@@ -28,6 +28,7 @@ from districtguard.pii.config import (
     default_config_path,
     load_settings,
 )
+from districtguard.pii.databases import scan_database
 from districtguard.pii.elements import Element
 from districtguard.pii.fingerprint import FingerprintKeyError, load_key
 from districtguard.pii.options import DetectOptions
@@ -92,6 +93,12 @@ def _workers(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
     return int(text) or os.cpu_count() or 1
+
+
+def _sample_rows(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return int(text)
 
 
 def add_parser(commands: Any) -> None:
@@ -185,6 +192,21 @@ def add_parser(commands: Any) -> None:
         choices=["any", "statutory"],
         help="exit 1 when the scan finds anything, or anything statutory",
     )
+    add(
+        "--database",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also scan the database at URL (postgresql://user@host/db, "
+        "mysql://..., sqlite:///file.db; repeatable); see docs/databases.md",
+    )
+    add(
+        "--sample-rows",
+        type=_sample_rows,
+        default=10_000,
+        metavar="N",
+        help="read at most N rows of each database table (default 10000)",
+    )
     add("--no-progress", action="store_true", help="never show the progress bar")
     add("--demo", action="store_true", help="scan the bundled synthetic sample share")
     parser.set_defaults(run=run)
@@ -221,8 +243,8 @@ def _scan_config(args: argparse.Namespace) -> ScanConfig:
     if args.demo and args.paths:
         raise UsageError("--demo scans the bundled samples; give no PATH with it")
     paths = [_demo_path()] if args.demo else [Path(path) for path in args.paths]
-    if not paths:
-        raise UsageError("give at least one PATH to scan (or --demo)")
+    if not paths and not args.database:
+        raise UsageError("give at least one PATH to scan (or --demo, or --database)")
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
@@ -271,6 +293,24 @@ def _scan(
         raise UsageError(f"--cluster: {exc}") from None
 
 
+def _scan_databases(
+    args: argparse.Namespace,
+    options: DetectOptions,
+    summary: ScanSummary,
+    on_result: Callable[[FileResult], None],
+) -> None:
+    """Scan each ``--database``: every table is reported like a file."""
+    for url in args.database:
+        database = scan_database(url, options, sample_rows=args.sample_rows)
+        results = [table.as_file_result() for table in database.tables]
+        if database.error:
+            results.append(FileResult(database.url, "failed", database.error))
+        for result in results:
+            summary.add(result)
+            on_result(result)
+        summary.duration += database.duration
+
+
 def _exit_code(summary: ScanSummary, fail_on: str | None) -> int:
     if summary.partial:
         return EXIT_PARTIAL
@@ -300,6 +340,7 @@ def run(args: argparse.Namespace) -> int:
                 bar.update(result)
 
             summary = _scan(config, args.cluster, on_result)
+            _scan_databases(args, config.options, summary, on_result)
         writer.finish(summary)
     finally:
         if output is not None:
