@@ -218,3 +218,27 @@ def test_protected_values_are_counted_not_found(
 
     assert result.protected == 4
     assert not [f for f in result.findings if f.element is Element.SSN]
+
+
+def test_table_without_key_and_awkward_column_names(
+    database: Database, fake: Faker, options: DetectOptions
+) -> None:
+    table = database.table(
+        "Legacy Export",
+        sa.Column("Full Name", sa.String(120)),
+        sa.Column("select", sa.String(11)),  # a reserved word; values say SSN
+    )
+    database.insert(
+        table,
+        [{"Full Name": fake.name(), "select": synthetic_ssn(fake)} for _ in range(8)],
+    )
+
+    (result,) = _scan(database, options).tables
+
+    assert result.status == "scanned", result.reason
+    assert result.order == "first rows as stored (no primary key)"
+    column = next(c for c in result.columns if c.name == "select")
+    assert "ssn" in column.hints  # judged by its values: the name says nothing
+    assert result.counts[str(Element.SSN)] == 8
+    assert result.statutory_records == 8
+    assert {f.record for f in result.findings} == {f"row {n}" for n in range(1, 9)}
