@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+import sqlalchemy as sa
 
 from districtguard.pii.databases import (
     PASSWORD_ENV,
@@ -15,6 +16,7 @@ from districtguard.pii.databases import (
     mask_url,
     parse_target,
 )
+from districtguard.pii.databases.connection import create_engine
 
 
 @pytest.mark.parametrize(
@@ -76,3 +78,21 @@ def test_database_scanning_does_not_import_django() -> None:
         "for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("postgresql://postgres@127.0.0.1:5432/test", "SHOW transaction_read_only"),
+        ("mysql://root@127.0.0.1:3306/test", "SELECT @@session.tx_read_only"),
+    ],
+)
+def test_scan_sessions_refuse_writes(url: str, query: str) -> None:
+    engine = create_engine(parse_target(url))
+    try:
+        with engine.connect() as connection:
+            value = connection.execute(sa.text(query)).scalar()
+    finally:
+        engine.dispose()
+
+    assert str(value).lower() in ("on", "1")

@@ -90,8 +90,13 @@ def create_engine(target: Target) -> sa.Engine:
     """Return an engine for ``target``; raise :class:`DatabaseUrlError` if unable."""
     connect_args: dict[str, object] = {}
     dialect = target.dialect
-    if dialect in ("postgresql", "mysql", "mariadb"):
+    # A scan only reads: the session refuses writes, whatever the account may do.
+    if dialect == "postgresql":
         connect_args["connect_timeout"] = CONNECT_TIMEOUT
+        connect_args["options"] = "-c default_transaction_read_only=on"
+    elif dialect in ("mysql", "mariadb"):
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+        connect_args["init_command"] = "SET SESSION TRANSACTION READ ONLY"
     elif dialect == "mssql":
         connect_args["login_timeout"] = CONNECT_TIMEOUT
     try:
