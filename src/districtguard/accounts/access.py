@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -20,6 +20,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from districtguard.accounts.roles import allowed_roles
+
+if TYPE_CHECKING:
+    from districtguard.accounts.models import User
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -48,6 +51,16 @@ def requires(permission: str) -> Callable[[View], View]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def current_user(request: HttpRequest) -> User:
+    """Return the signed-in person (views are behind ``@requires``)."""
+    from districtguard.accounts.models import User
+
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("sign in first")
+    return user
 
 
 def get_person_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Any:

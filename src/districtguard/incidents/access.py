@@ -6,11 +6,10 @@ a person may not see is a 404, so its existence does not leak.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from districtguard.accounts.models import User
+from districtguard.accounts.access import current_user
 from districtguard.incidents.models import (
     Evidence,
     Incident,
@@ -18,14 +17,6 @@ from districtguard.incidents.models import (
     Report,
     Task,
 )
-
-
-def current_user(request: HttpRequest) -> User:
-    """Return the signed-in person (views are behind ``@requires``)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("sign in first")
-    return user
 
 
 def get_report_for_user(

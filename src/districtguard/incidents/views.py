@@ -9,9 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from districtguard.accounts import audit
-from districtguard.accounts.access import requires
+from districtguard.accounts.access import current_user, requires
 from districtguard.incidents import access, services
-from districtguard.incidents.access import current_user
 from districtguard.incidents.chain import open_incidents_by_deadline
 from districtguard.incidents.evidence import EvidenceTooLarge, store_evidence
 from districtguard.incidents.forms import (

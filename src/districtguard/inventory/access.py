@@ -6,11 +6,10 @@ permission the view names. Anything else is a 404, so existence does not leak.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from districtguard.accounts.models import User
+from districtguard.accounts.access import current_user
 from districtguard.inventory.models import (
     DataStore,
     FileState,
@@ -18,14 +17,6 @@ from districtguard.inventory.models import (
     ProtectionRun,
     ScanRun,
 )
-
-
-def current_user(request: HttpRequest) -> User:
-    """Return the signed-in person (views are behind ``@requires``)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("sign in first")
-    return user
 
 
 def _check(request: HttpRequest, permission: str) -> None:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from districtguard.accounts.access import requires
+from districtguard.accounts.access import current_user, requires
 from districtguard.inventory import access, services, trend
 from districtguard.inventory.forms import DataStoreForm, ExceptionForm, ProtectionForm
 from districtguard.inventory.models import (
@@ -42,7 +42,7 @@ def store_new(request: HttpRequest) -> HttpResponse:
     form = DataStoreForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         store = services.save_store(
-            form.save(commit=False), actor=access.current_user(request), created=True
+            form.save(commit=False), actor=current_user(request), created=True
         )
         return redirect("inventory:store", store.pk)
     return render(request, "inventory/store_form.html", {"form": form})
@@ -55,7 +55,7 @@ def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DataStoreForm(request.POST or None, instance=store)
     if request.method == "POST" and form.is_valid():
         services.save_store(
-            form.save(commit=False), actor=access.current_user(request), created=False
+            form.save(commit=False), actor=current_user(request), created=False
         )
         return redirect("inventory:store", store.pk)
     return render(request, "inventory/store_form.html", {"form": form, "store": store})
@@ -123,7 +123,7 @@ def worst_files(store: DataStore, after: str) -> tuple[list[FileState], str]:
 def scan_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a scan of the store now."""
     store = access.get_store_for_user(request, pk, permission="inventory.manage")
-    services.queue_scan(store, actor=access.current_user(request))
+    services.queue_scan(store, actor=current_user(request))
     messages.success(request, "Scan queued: progress shows below.")
     return redirect("inventory:store", store.pk)
 
@@ -134,7 +134,7 @@ def scan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Stop a scan; what it wrote is kept and the next scan carries on."""
     run = access.get_run_for_user(request, pk)
     if run.active:
-        services.cancel_scan(run, actor=access.current_user(request))
+        services.cancel_scan(run, actor=current_user(request))
     return redirect("inventory:store", run.store_id)
 
 
@@ -191,7 +191,7 @@ def exception_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             services.add_exception(
                 store,
-                actor=access.current_user(request),
+                actor=current_user(request),
                 file=file,
                 **form.cleaned_data,
             )
@@ -206,7 +206,7 @@ def exception_new(request: HttpRequest, pk: int) -> HttpResponse:
 def exception_end(request: HttpRequest, pk: int) -> HttpResponse:
     """End an exception now: its gap counts again."""
     exception = access.get_exception_for_user(request, pk)
-    services.end_exception(exception, actor=access.current_user(request))
+    services.end_exception(exception, actor=current_user(request))
     messages.success(request, "Exception ended.")
     return redirect("inventory:exceptions")
 
@@ -218,7 +218,7 @@ def _protection_form(
     if request.method == "POST" and form.is_valid():
         run = services.start_protection(
             store,
-            actor=access.current_user(request),
+            actor=current_user(request),
             mode=form.cleaned_data["mode"],
             file=file,
         )
@@ -258,6 +258,6 @@ def protection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def protection_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Protect for real, after the preview."""
     run = access.get_protection_for_user(request, pk)
-    if not services.apply_protection(run, actor=access.current_user(request)):
+    if not services.apply_protection(run, actor=current_user(request)):
         messages.error(request, "This protection has no preview ready to apply.")
     return redirect("inventory:protection", run.pk)

@@ -49,6 +49,7 @@ from districtguard.pii.scanner import (
     BATCHES_PER_WORKER,
     ScanConfig,
     _identities,
+    batch_paths,
     scan_file,
 )
 from districtguard.pii.walk import Filter, walk
@@ -282,26 +283,6 @@ def open_cluster(spec: str) -> Iterator[str]:
         cluster.close()
 
 
-def _batches(
-    items: Iterable[Path | FileResult],
-) -> Iterator[FileResult | list[Path]]:
-    """Group paths into batches of a bounded count and size; pass results through."""
-    batch: list[Path] = []
-    size = 0
-    for item in items:
-        if isinstance(item, FileResult):
-            yield item
-            continue
-        batch.append(item)
-        with contextlib.suppress(OSError):  # the worker reports it
-            size += item.stat().st_size
-        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
 def _failed(paths: Iterable[str], reason: str) -> Iterator[FileResult]:
     return (FileResult(path, "failed", reason) for path in paths)
 
@@ -345,7 +326,7 @@ def _scan_on(
             future.release()
 
     try:
-        for number, work in enumerate(_batches(items)):
+        for number, work in enumerate(batch_paths(items, BATCH_FILES, BATCH_BYTES)):
             if isinstance(work, FileResult):
                 yield work
                 continue

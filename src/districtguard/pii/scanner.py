@@ -175,8 +175,10 @@ def _scan_here(
             yield scan_file(item, config.options, config.limits)
 
 
-def _batches(
+def batch_paths(
     items: Iterable[Path | FileResult],
+    max_files: int = BATCH_FILES,
+    max_bytes: int = BATCH_BYTES,
 ) -> Iterator[FileResult | list[Path]]:
     """Group paths into batches of a bounded count and size; pass results through."""
     batch: list[Path] = []
@@ -186,9 +188,9 @@ def _batches(
             yield item
             continue
         batch.append(item)
-        with contextlib.suppress(OSError):  # scan_file reports it
+        with contextlib.suppress(OSError):  # scanning the file reports it
             size += item.stat().st_size
-        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+        if len(batch) >= max_files or size >= max_bytes:
             yield batch
             batch, size = [], 0
     if batch:
@@ -232,7 +234,7 @@ def _scan_in_pool(
     pool = _new_pool(config)
     pending: Pending = {}
     try:
-        for work in _batches(items):
+        for work in batch_paths(items):
             if isinstance(work, FileResult):
                 yield work
                 continue
