@@ -316,7 +316,10 @@ def test_a_dying_worker_takes_its_own_children_and_the_web_server_down(
         if _parent(pid) == process.pid and "districtguard worker" in _cmdline(pid)
     )
     # The cluster's guard process; its own children are left without a parent.
+    # Wait for it to have started them: under load that can follow the first four.
     sentinel = children_of(worker)[0]
+    while not children_of(sentinel) and time.monotonic() < deadline + 30:
+        time.sleep(0.5)
     assert children_of(sentinel), "the guard runs the job processes"
     os.kill(sentinel, signal.SIGKILL)
     try:
