@@ -1,16 +1,20 @@
-"""``districtguard unprotect``: restore the values that encryption sealed."""
+"""``districtguard unprotect``: restore the values that encryption sealed.
+
+``unprotect --verify-log`` checks the unprotect log's hash chain instead.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from districtguard.cli.common import EXIT_OK, EXIT_PARTIAL, UsageError
+from districtguard.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError
 from districtguard.pii.protection.base import ProtectionError
 from districtguard.pii.protection.unprotect import FAILED, unprotect_file
 from districtguard.pii.results import FileResult
@@ -22,9 +26,17 @@ which file, how many values) before the file is restored.
 
 exit codes:
   0  every file was restored or had nothing to restore
-  2  usage error: a missing path, a missing or wrong key
+     (--verify-log: the log's chain is intact, and matches the note if given)
+  1  --verify-log only: the chain is broken, or does not match the note
+  2  usage error: a missing path, a missing or wrong key, a bad hash
   3  some file could not be restored (each is listed with the reason)
+
+environment:
+  DISTRICTGUARD_HOME      data folder: keys, unprotect-log.jsonl
+  DISTRICTGUARD_KEK       key-encryption key (or DISTRICTGUARD_KEK_FILE)
 """
+
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def add_parser(commands: Any) -> None:
@@ -34,12 +46,13 @@ def add_parser(commands: Any) -> None:
         help="restore values that protect --mode encrypt sealed",
         description="Restore the original values in files protected with\n"
         "`districtguard protect --mode encrypt`, and decrypt whole-file-encrypted\n"
-        "(.dgenc) files. Needs the key; each use is logged.",
+        "(.dgenc) files. Needs the key; each use is logged. With --verify-log,\n"
+        "check the log of those uses instead.",
         epilog=UNPROTECT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = parser.add_argument
-    add("paths", nargs="+", metavar="PATH", help="files and folders to restore")
+    add("paths", nargs="*", metavar="PATH", help="files and folders to restore")
     add(
         "--format",
         choices=["table", "jsonl"],
@@ -48,11 +61,78 @@ def add_parser(commands: Any) -> None:
     )
     add("--user", help="who is restoring, for the log (default: the login name)")
     add("--no-progress", action="store_true", help="accepted for symmetry with scan")
+    add(
+        "--verify-log",
+        action="store_true",
+        help="restore nothing: check that every line of the unprotect log links "
+        "to the one before it; print the line count and head hash to note down",
+    )
+    add(
+        "--expect-head",
+        metavar="HASH",
+        help="with --verify-log: a head hash noted earlier; it must still be a "
+        "line of the log (catches removed newest lines or an edited last line)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Restore every file under the paths; return the exit code."""
+    """Restore every file under the paths, or check the log; return the exit code."""
+    if args.verify_log:
+        if args.paths:
+            raise UsageError("--verify-log takes no PATH")
+        return verify_log(args.expect_head, args.format)
+    if args.expect_head is not None:
+        raise UsageError("--expect-head goes with --verify-log")
+    if not args.paths:
+        raise UsageError("give at least one PATH to restore (or --verify-log)")
+    return restore(args)
+
+
+def verify_log(expect_head: str | None, form: str) -> int:
+    """Check the unprotect log's chain (and a noted head); return the exit code."""
+    from districtguard.pii.protection.accesslog import (
+        AccessLogError,
+        line_digests,
+        log_path,
+        verify,
+    )
+
+    if expect_head is not None and not _HASH.fullmatch(expect_head):
+        raise UsageError("--expect-head: not a SHA-256 in lowercase hex")
+    try:
+        check = verify()
+        problems = [] if check.ok else [f"line {check.broken_at}: {check.reason}"]
+        if expect_head is not None and expect_head not in line_digests():
+            problems.append(
+                "the noted head is no longer a line of the log: lines were "
+                "removed or edited since it was noted"
+            )
+    except AccessLogError as exc:
+        raise UsageError(str(exc)) from None
+    if form == "jsonl":
+        report = {
+            "log": str(log_path()),
+            "ok": not problems,
+            "entries": check.entries,
+            "head": check.head,
+            "broken_at": check.broken_at,
+            "problems": problems,
+        }
+        sys.stdout.write(json.dumps(report) + "\n")
+    else:
+        out = sys.stdout.write
+        out(f"Unprotect log {log_path()}: {check.entries:,} lines\n")
+        for problem in problems:
+            out(f"  broken: {problem}\n")
+        if not problems:
+            out(f"  chain intact; head {check.head}\n")
+            out("  note the line count and head outside this server to check later\n")
+    return EXIT_FINDINGS if problems else EXIT_OK
+
+
+def restore(args: argparse.Namespace) -> int:
+    """Restore every file under ``args.paths``; return the exit code."""
     from districtguard.pii.protection.cipher import ValueCipher
     from districtguard.pii.protection.keys import KeyRing
 

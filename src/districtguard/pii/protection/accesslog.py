@@ -33,11 +33,17 @@ class AccessLogError(ProtectionError):
 
 @dataclass(frozen=True, slots=True)
 class Verification:
-    """The result of checking the chain: how many lines, and the first bad one."""
+    """The result of checking the chain: how many lines, and the first bad one.
+
+    ``head`` is the SHA-256 of the last line: removing the newest lines, or
+    editing the last one, leaves a chain that still links, so only a head noted
+    elsewhere earlier reveals it.
+    """
 
     entries: int
     broken_at: int | None = None
     reason: str = ""
+    head: str = GENESIS
 
     @property
     def ok(self) -> bool:
@@ -124,6 +130,14 @@ def read_entries(home: Path | None = None) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_bytes().splitlines() if line]
 
 
+def line_digests(home: Path | None = None) -> list[str]:
+    """Return the SHA-256 of every line of the log, oldest first."""
+    path = log_path(home)
+    if not path.exists():
+        return []
+    return [_digest(line) for line in path.read_bytes().splitlines() if line]
+
+
 def verify(home: Path | None = None) -> Verification:
     """Check that every line of the log links to the one before it."""
     path = log_path(home)
@@ -148,12 +162,13 @@ def verify(home: Path | None = None) -> Verification:
                 len(lines), number, "does not follow the line before it"
             )
         expected = _digest(line)
-    return Verification(len(lines))
+    return Verification(len(lines), head=expected)
 
 
 __all__ = [
     "AccessLogError",
     "Verification",
+    "line_digests",
     "log_path",
     "read_entries",
     "record_unprotect",
