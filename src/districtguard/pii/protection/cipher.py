@@ -76,6 +76,11 @@ class ValueCipher:
         self._nonce_at = 0
         self._pid = -1
 
+    def __reduce__(self) -> tuple[type[ValueCipher], tuple[KeyRing]]:
+        # AESGCM objects cannot be pickled: a worker process builds its own
+        # from the ring (and draws its own nonces).
+        return (ValueCipher, (self.ring,))
+
     def _aead_for(self, kid: str) -> AESGCM:
         aead = self._aead.get(kid)
         if aead is None:
