@@ -158,6 +158,8 @@ class FileState(models.Model):
     findings_total = models.IntegerField(default=0)
     statutory_records = models.IntegerField(default=0)
     protected_values = models.IntegerField(default=0)
+    # Protected values by element and mode: {"SSN": {"encrypted": 3}}.
+    protected_kinds = models.JSONField(default=dict)
     # Statutory records not protected, before exceptions are counted out.
     unprotected_statutory = models.IntegerField(default=0)
     # Masked findings: element, location, masked, fingerprint, record, statutory.

@@ -101,6 +101,9 @@ def _state_fields(result: FileResult) -> dict[str, object]:
         }
         for finding in result.findings[:MAX_MASKED]
     ]
+    kinds: dict[str, dict[str, int]] = {}
+    for element, mode, values in result.protected_kinds:
+        kinds.setdefault(element, {})[mode] = values
     return {
         "status": result.status,
         "reason": result.reason[:300],
@@ -109,6 +112,7 @@ def _state_fields(result: FileResult) -> dict[str, object]:
         "statutory_records": len(statutory),
         "unprotected_statutory": len(statutory),
         "protected_values": result.protected,
+        "protected_kinds": kinds,
         "masked": masked,
     }
 
@@ -318,6 +322,7 @@ class FolderScan:
                     "statutory_records",
                     "unprotected_statutory",
                     "protected_values",
+                    "protected_kinds",
                     "masked",
                 ],
             )

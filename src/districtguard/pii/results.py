@@ -32,6 +32,8 @@ class FileResult:
     problems: tuple[str, ...] = ()
     skipped_members: int = 0
     protected: int = 0  # protection tokens seen: values already encrypted
+    # (element, "encrypted" | "redacted", values): see districtguard.pii.protected
+    protected_kinds: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def partial(self) -> bool:

@@ -30,6 +30,7 @@ from districtguard.pii.documents.base import (
 )
 from districtguard.pii.findings import Finding
 from districtguard.pii.options import DetectOptions
+from districtguard.pii.protected import ProtectedCounts, as_rows, count_protected
 from districtguard.pii.protection.tokens import count_tokens
 from districtguard.pii.results import FileResult, ScanSummary, Status
 from districtguard.pii.walk import Filter, describe_os_error, walk
@@ -95,10 +96,12 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
     status: Status = "scanned"
     reason = ""
     protected = 0
+    kinds: ProtectedCounts = ProtectedCounts()
     try:
         for unit in read_source(file_source(path), context):
             findings.extend(engine.detect(unit, name, options))
             protected += count_tokens(unit.text, unit.own_start, unit.own_end)
+            kinds.update(count_protected(unit.text, unit.own_start, unit.own_end))
     except SkippedDocument as exc:
         status, reason = "skipped", str(exc)
     except DocumentError as exc:
@@ -126,6 +129,7 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
         tuple(problems),
         context.skipped_members,
         protected,
+        as_rows(kinds),
     )
 
 
