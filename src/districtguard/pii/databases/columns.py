@@ -40,6 +40,7 @@ class DbColumn:
     type: str
     category: str
     skip_reason: str = ""
+    length: int | None = None  # declared width of a string column
 
 
 def categorise(name: str, type_: Any) -> DbColumn:
@@ -64,7 +65,10 @@ def categorise(name: str, type_: Any) -> DbColumn:
     if isinstance(type_, (sa.LargeBinary, sa.types._Binary)):
         return DbColumn(name, label, SKIP, "binary")
     # Strings, JSON, arrays, enums and types SQLAlchemy does not know.
-    return DbColumn(name, label, TEXT)
+    length = getattr(type_, "length", None)
+    return DbColumn(
+        name, label, TEXT, length=length if isinstance(length, int) else None
+    )
 
 
 def _type_label(type_: Any) -> str:

@@ -86,17 +86,23 @@ def parse_target(
     return Target(parsed)
 
 
-def create_engine(target: Target) -> sa.Engine:
-    """Return an engine for ``target``; raise :class:`DatabaseUrlError` if unable."""
+def create_engine(target: Target, *, writable: bool = False) -> sa.Engine:
+    """Return an engine for ``target``; raise :class:`DatabaseUrlError` if unable.
+
+    Sessions are read-only unless ``writable``: only protection asks for one
+    that may write, and only for the batches it rewrites.
+    """
     connect_args: dict[str, object] = {}
     dialect = target.dialect
     # A scan only reads: the session refuses writes, whatever the account may do.
     if dialect == "postgresql":
         connect_args["connect_timeout"] = CONNECT_TIMEOUT
-        connect_args["options"] = "-c default_transaction_read_only=on"
+        if not writable:
+            connect_args["options"] = "-c default_transaction_read_only=on"
     elif dialect in ("mysql", "mariadb"):
         connect_args["connect_timeout"] = CONNECT_TIMEOUT
-        connect_args["init_command"] = "SET SESSION TRANSACTION READ ONLY"
+        if not writable:
+            connect_args["init_command"] = "SET SESSION TRANSACTION READ ONLY"
     elif dialect == "mssql":
         connect_args["login_timeout"] = CONNECT_TIMEOUT
     try:
