@@ -140,13 +140,22 @@ def end_exception(exception: FindingException, *, actor: User) -> None:
 
 
 def start_protection(
-    store: DataStore, *, actor: User, mode: str, file: FileState | None = None
+    store: DataStore,
+    *,
+    actor: User,
+    mode: str,
+    file: FileState | None = None,
+    path: str = "",
 ) -> ProtectionRun:
-    """Queue the dry run of protecting a file or the whole store."""
+    """Queue the dry run of protecting a file or the whole store.
+
+    ``path`` names what to protect where the file's path or the store's
+    location does not (a database's table, or all its tables).
+    """
     run = ProtectionRun.objects.create(
         store=store,
         file=file,
-        path=file.path if file else store.location,
+        path=path or (file.path if file else store.location),
         mode=mode,
         requested_by=actor,
     )
