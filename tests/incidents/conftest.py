@@ -10,6 +10,10 @@ from django.test import Client
 
 from districtguard.accounts.models import User
 from districtguard.accounts.roles import Role
+from tests.inventory.conftest import (  # noqa: F401  (fixtures for the inventory link)
+    director,
+    make_store,
+)
 
 MakePerson = Callable[..., User]
 

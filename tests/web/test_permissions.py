@@ -29,7 +29,13 @@ from districtguard.accounts.roles import Role, allowed_roles
 from districtguard.district.models import Site, StaffImport
 from districtguard.incidents import services as incidents
 from districtguard.incidents.evidence import store_evidence
-from districtguard.incidents.models import Incident, Notification, Report, Task
+from districtguard.incidents.models import (
+    ExposedElement,
+    Incident,
+    Notification,
+    Report,
+    Task,
+)
 from districtguard.inventory.models import (
     DataStore,
     FileState,
@@ -179,6 +185,13 @@ FACTORIES: dict[str, Callable[[User], int]] = {
     "incidents:evidence_add": lambda owner: _incident(owner).pk,
     "incidents:facts": lambda owner: _incident(owner).pk,
     "incidents:determination_apply": lambda owner: _incident(owner).pk,
+    "incidents:inventory_apply": lambda owner: _incident(owner).pk,
+    "incidents:element_edit": lambda owner: (
+        ExposedElement.objects.create(incident=_incident(owner), kind="SSN").pk
+    ),
+    "incidents:element_delete": lambda owner: (
+        ExposedElement.objects.create(incident=_incident(owner), kind="SSN").pk
+    ),
     "incidents:task_done": _task,
     "incidents:evidence": _evidence,
     "incidents:notify": _notification,

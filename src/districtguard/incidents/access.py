@@ -6,17 +6,20 @@ a person may not see is a 404, so its existence does not leak.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from districtguard.accounts.access import current_user
 from districtguard.incidents.models import (
     Evidence,
+    ExposedElement,
     Incident,
     Notification,
     Report,
     Task,
 )
+from districtguard.inventory.models import DataStore
 
 
 def get_report_for_user(
@@ -69,3 +72,29 @@ def get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
     if evidence.report is not None and evidence.report.reporter_id == user.pk:
         return evidence
     raise Http404
+
+
+def get_element_for_user(request: HttpRequest, pk: int) -> ExposedElement:
+    """Return exposed-data row ``pk`` for someone who may record breach facts."""
+    if not current_user(request).can("incidents.legal"):
+        raise Http404
+    return get_object_or_404(ExposedElement.objects.select_related("incident"), pk=pk)
+
+
+def stores_for_user(request: HttpRequest) -> QuerySet[DataStore]:
+    """Return the data stores the person may see (those holding inventory.view)."""
+    if not current_user(request).can("inventory.view"):
+        return DataStore.objects.none()
+    return DataStore.objects.order_by("name")
+
+
+def get_stores_for_user(request: HttpRequest, pks: list[str]) -> list[DataStore]:
+    """Return stores ``pks``; any the person may not see (or no store) is a 404."""
+    try:
+        wanted = {int(pk) for pk in pks}
+    except ValueError:
+        raise Http404 from None
+    found = list(stores_for_user(request).filter(pk__in=wanted))
+    if len(found) != len(wanted):
+        raise Http404
+    return found

@@ -12,6 +12,8 @@ from django.utils import timezone
 from districtguard.law.facts import DataKind, Protection, Role
 
 User = settings.AUTH_USER_MODEL
+# How the source of a row the inventory filled in begins.
+INVENTORY_SOURCE = "inventory:"
 
 
 def _next_reference(model: type[models.Model], prefix: str) -> str:
@@ -133,6 +135,10 @@ class Incident(Referenced):
     )
     description = models.TextField(blank=True)
     affected_systems = models.TextField(blank=True)
+    # The inventory's stores the incident reached: their holdings feed the facts.
+    affected_stores = models.ManyToManyField(
+        "inventory.DataStore", blank=True, related_name="incidents"
+    )
     opened_at = models.DateTimeField(default=timezone.now)
     discovered_on = models.DateField(default=timezone.localdate)
     determined_on = models.DateField(null=True, blank=True)
@@ -182,6 +188,9 @@ class BreachFacts(models.Model):
     contact_info_sufficient = models.BooleanField(default=True)
     students_affected = models.PositiveIntegerField(default=0)
     education_records = models.BooleanField(default=False)
+    # Where ok_residents and students_affected came from ("inventory: ..."),
+    # cleared when someone changes either by hand.
+    people_source = models.CharField(max_length=200, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"Breach facts of {self.incident}"
@@ -215,6 +224,11 @@ class ExposedElement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.protection})"
+
+    @property
+    def from_inventory(self) -> bool:
+        """Return whether the row is the inventory's, which a new apply replaces."""
+        return self.source.startswith(INVENTORY_SOURCE)
 
 
 class TimelineEntry(models.Model):

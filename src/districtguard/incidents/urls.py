@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from districtguard.incidents import views
+from districtguard.incidents import facts_views, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -21,9 +21,16 @@ urlpatterns = [
     path("<int:pk>/tasks/", views.task_add, name="task_add"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
     path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
-    path("<int:pk>/facts/", views.facts_edit, name="facts"),
+    path("<int:pk>/facts/", facts_views.facts_edit, name="facts"),
     path(
-        "<int:pk>/determination/", views.determination_apply, name="determination_apply"
+        "<int:pk>/determination/",
+        facts_views.determination_apply,
+        name="determination_apply",
+    ),
+    path("<int:pk>/inventory/", facts_views.inventory_apply, name="inventory_apply"),
+    path("elements/<int:pk>/", facts_views.element_edit, name="element_edit"),
+    path(
+        "elements/<int:pk>/delete/", facts_views.element_delete, name="element_delete"
     ),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),

@@ -14,9 +14,7 @@ from districtguard.incidents import access, services
 from districtguard.incidents.chain import open_incidents_by_deadline
 from districtguard.incidents.evidence import EvidenceTooLarge, store_evidence
 from districtguard.incidents.forms import (
-    BreachFactsForm,
     EvidenceForm,
-    ExposedElementForm,
     IncidentForm,
     NoteForm,
     NotificationForm,
@@ -25,8 +23,13 @@ from districtguard.incidents.forms import (
     TaskForm,
     TriageForm,
 )
-from districtguard.incidents.legal import apply_determination, determination_for
-from districtguard.incidents.models import CustodyEvent, Incident, Report, Task
+from districtguard.incidents.legal import determination_for
+from districtguard.incidents.models import (
+    CustodyEvent,
+    Incident,
+    Report,
+    Task,
+)
 
 
 @requires("incidents.report")
@@ -338,75 +341,3 @@ def notification_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "incidents/notification_form.html", {"step": step, "form": form}
     )
-
-
-@requires("incidents.legal")
-def facts_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the breach facts and see the determination they lead to."""
-    incident = access.get_incident_for_user(request, pk, permission="incidents.legal")
-    facts = incident.facts
-    form = BreachFactsForm(request.POST or None, instance=facts, prefix="facts")
-    element_form = ExposedElementForm(request.POST or None, prefix="element")
-    if request.method == "POST":
-        if "add_element" in request.POST and element_form.is_valid():
-            element = element_form.save(commit=False)
-            element.incident = incident
-            element.source = "entered by hand"
-            element.save()
-            services.note(
-                incident,
-                current_user(request),
-                "facts",
-                f"Exposed data added: {element.kind}",
-            )
-            return redirect("incidents:facts", incident.pk)
-        if "save_facts" in request.POST and form.is_valid():
-            form.save()
-            services.note(
-                incident,
-                current_user(request),
-                "facts",
-                "Breach facts updated: " + ", ".join(form.changed_data),
-            )
-            audit.record(
-                "incident.facts_changed",
-                obj=incident,
-                request=request,
-                fields=form.changed_data,
-            )
-            return redirect("incidents:facts", incident.pk)
-    return render(
-        request,
-        "incidents/facts.html",
-        {
-            "incident": incident,
-            "form": form,
-            "element_form": element_form,
-            "elements": incident.elements.all(),
-            "determination": determination_for(incident),
-        },
-    )
-
-
-@requires("incidents.legal")
-@require_POST
-def determination_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    """Put the determination's legal notices into the notification chain."""
-    incident = access.get_incident_for_user(request, pk, permission="incidents.legal")
-    result = determination_for(incident)
-    changed = apply_determination(incident, result)
-    services.note(
-        incident,
-        current_user(request),
-        "determination",
-        "Breach-law determination applied: " + "; ".join(result.explain()[-6:]),
-    )
-    audit.record(
-        "incident.determination_applied",
-        obj=incident,
-        request=request,
-        notice_required=result.notice_required,
-        steps=[str(s) for s in changed],
-    )
-    messages.success(request, "The notification chain now follows the determination.")
-    return redirect("incidents:detail", incident.pk)
