@@ -365,6 +365,9 @@ def test_a_store_the_person_may_not_see_is_404_and_stays_linked(
     )
 
     case.affected_stores.add(secret)  # named by the Director
+    page = client.get(f"/incidents/{case.pk}/facts/").content.decode()
+    assert "Counsel may not see" not in page
+    assert "1 more named store you may not see is counted" in page
     assert _link(client, case) == 302  # counsel saves an empty choice
     assert list(case.affected_stores.all()) == [secret]
 

@@ -75,7 +75,7 @@ def facts_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "elements": incident.elements.all(),
             "determination": determination_for(incident),
             "store_choices": [(s, s.pk in named) for s in visible],
-            "inventory": inventory_view(incident),
+            "inventory": inventory_view(incident, visible),
         },
     )
 

@@ -9,7 +9,7 @@ weaker, since § 3113.1 names only encryption).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +87,7 @@ class InventoryView:
     people: int
     students: int
     source: str
+    hidden: int = 0  # named stores the viewer may not see: in the totals only
 
 
 @dataclass
@@ -178,11 +179,21 @@ def _students(stores: Sequence[DataStore]) -> int:
     return distinct_people(held) if held else 0
 
 
-def inventory_view(incident: Incident) -> InventoryView:
-    """Return what the inventory knows about the incident's named stores."""
+def inventory_view(
+    incident: Incident, visible: Iterable[DataStore] | None = None
+) -> InventoryView:
+    """Return what the inventory knows about the incident's named stores.
+
+    With ``visible``, only those stores are shown one by one; the totals and
+    proposals still cover every named store, as an apply does.
+    """
     stores = list(incident.affected_stores.order_by("name"))
+    shown = stores
+    if visible is not None:
+        seen = {s.pk for s in visible}
+        shown = [s for s in stores if s.pk in seen]
     per_store = tuple(
-        StoreView(s, holdings_of([s]), _warnings(s, incident)) for s in stores
+        StoreView(s, holdings_of([s]), _warnings(s, incident)) for s in shown
     )
     together = holdings_of(stores) if stores else None
     return InventoryView(
@@ -192,6 +203,7 @@ def inventory_view(incident: Incident) -> InventoryView:
         people=together.people if together else 0,
         students=_students(stores),
         source=source_for(stores),
+        hidden=len(stores) - len(shown),
     )
 
 
