@@ -71,6 +71,7 @@ class UnitContext:
         self._record_starts = [record.start for record in self._records]
         self._cells = unit.cells
         self._cell_starts = [cell.start for cell in unit.cells]
+        self._labels: dict[int, str] = {}  # record labels that need no position
 
     def _paragraph_records(self) -> list[Record]:
         records: list[Record] = []
@@ -99,12 +100,17 @@ class UnitContext:
         """Return how a record is named in findings."""
         if index >= 0 and self._records[index].label:
             return self._records[index].label
+        known = self._labels.get(index)
+        if known is not None:
+            return known
         low, high = self.record_span(index)
         if high - low > LONG_PARAGRAPH:  # a log or list: name the line instead
             return f"line {self.lines.line(position)}"
         first = self.lines.line(low)
         last = first + self.text.count("\n", low, max(low, high - 1))
-        return f"line {first}" if first == last else f"lines {first}-{last}"
+        label = f"line {first}" if first == last else f"lines {first}-{last}"
+        self._labels[index] = label
+        return label
 
     def record_location(self, index: int) -> str:
         """Return the record's own location, if its reader gave one."""

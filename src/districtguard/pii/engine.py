@@ -25,7 +25,7 @@ from districtguard.pii.candidates import (
     hot_regions,
 )
 from districtguard.pii.context import UnitContext
-from districtguard.pii.documents.base import TextUnit, join_location
+from districtguard.pii.documents.base import TextUnit
 from districtguard.pii.elements import Element
 from districtguard.pii.elements.card_codes import (
     CARD_REACH,
@@ -289,42 +289,58 @@ def _link(
                 name.statutory = True
 
 
+def _join(outer: str, inner: str) -> str:
+    """Join two location parts as ``join_location`` does, without a generator."""
+    if outer and inner:
+        return f"{outer}, {inner}"
+    return outer or inner
+
+
 def _location(ctx: UnitContext, detection: Detection) -> str:
-    unit = ctx.unit
     cell = ctx.cell_at(detection.start)
     if cell is not None:
         where = cell.location
-    elif ctx.record_location(detection.record):
-        where = ctx.record_location(detection.record)
     else:
-        line = ctx.lines.line(detection.start)
-        where = f"line {line}, column {ctx.lines.column(detection.start)}"
-    return join_location(unit.location, where)
+        where = ctx.record_location(detection.record)
+        if not where:
+            line = ctx.lines.line(detection.start)
+            where = f"line {line}, column {ctx.lines.column(detection.start)}"
+    return _join(ctx.unit.location, where)
 
 
-def _finding(
-    ctx: UnitContext, path: str, options: DetectOptions, d: Detection
-) -> Finding:
+def _findings(
+    ctx: UnitContext, path: str, options: DetectOptions, detections: list[Detection]
+) -> list[Finding]:
+    """Return a :class:`Finding` per detection, in the order given."""
     unit = ctx.unit
-    start: int | None = None
-    end: int | None = None
-    if unit.base_offset is not None and d.start >= unit.origin:
-        start = unit.base_offset + d.start - unit.origin
-        end = unit.base_offset + d.end - unit.origin
-    record = ctx.record_label(d.record, d.start)
-    return Finding(
-        path=path,
-        element=d.element,
-        start=start,
-        end=end,
-        location=_location(ctx, d),
-        confidence=d.confidence,
-        masked=d.masked,
-        fingerprint=fingerprint(options.fingerprint_key, d.element.value, d.normalised),
-        record=join_location(unit.location, record),
-        statutory=d.statutory,
-        kind=d.kind,
-    )
+    base = unit.base_offset
+    origin = unit.origin
+    key = options.fingerprint_key
+    findings: list[Finding] = []
+    append = findings.append
+    for d in detections:
+        start: int | None = None
+        end: int | None = None
+        if base is not None and d.start >= origin:
+            start = base + d.start - origin
+            end = base + d.end - origin
+        element = d.element
+        append(
+            Finding(
+                path,
+                element,
+                start,
+                end,
+                _location(ctx, d),
+                d.confidence,
+                d.masked,
+                fingerprint(key, element.value, d.normalised),
+                _join(unit.location, ctx.record_label(d.record, d.start)),
+                d.statutory,
+                d.kind,
+            )
+        )
+    return findings
 
 
 def detect(unit: TextUnit, path: str, options: DetectOptions) -> list[Finding]:
@@ -359,4 +375,4 @@ def detect(unit: TextUnit, path: str, options: DetectOptions) -> list[Finding]:
     _link(ctx, options, sure, names)
     everything = [d for d in (*sure, *names) if d.element in options.elements]
     everything.sort(key=lambda d: (d.start, d.end))
-    return [_finding(ctx, path, options, d) for d in everything]
+    return _findings(ctx, path, options, everything)

@@ -9,6 +9,9 @@ def mask_tail(raw: str, visible: int = 4) -> str:
     ``123-45-6789`` becomes ``***-**-6789`` and ``4111 1111 1111 1111`` becomes
     ``**** **** **** 1111``: the shape stays readable, the value does not.
     """
+    if raw.isalnum():  # no separators, the usual case: stars, then the tail
+        hidden = len(raw) - visible
+        return "*" * hidden + raw[hidden:] if hidden > 0 else raw
     remaining = sum(ch.isalnum() for ch in raw)
     out = []
     for ch in raw:

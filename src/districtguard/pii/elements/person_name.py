@@ -13,9 +13,12 @@ are far more often something else near an SSN ("Social", "Security", "Bank",
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from districtguard.pii.names import (
     STOPWORDS,
@@ -59,8 +62,7 @@ class NameMatch:
     confidence: float
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -68,25 +70,37 @@ class _Token:
     joiner: str  # what separates this token from the next one ("" if nothing)
 
 
+# Folding and scoring are pure functions of short strings that repeat a lot (the
+# same people and words recur within and across files): cached, they cost a
+# dictionary lookup. The caches are bounded, so a share of unique words cannot
+# grow them without end.
+_fold = functools.lru_cache(maxsize=1 << 16)(fold)
+_NAMES = ("word", "caps")
+_FIRSTS = ("word", "caps", "initial")
+
+
 def _known_surname(last: str) -> bool:
-    parts = [fold(part) for part in re.split(r"[\s-]+", last) if part]
+    parts = [_fold(part) for part in re.split(r"[\s-]+", last) if part]
     parts = [part for part in parts if part not in _PARTICLES]
     return bool(parts) and any(part in surnames() for part in parts)
 
 
 def _plain(word: str) -> bool:
     """Return whether ``word`` could be a rare name: not a common word or label."""
-    folded = fold(word)
+    folded = _fold(word)
     return (
         len(folded) >= 3 and folded not in english_words() and folded not in STOPWORDS
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _score(first: str, last: str) -> float:
     """Return how likely ``first last`` is a person's name; 0 when it is not."""
-    first_f = fold(first.replace(".", ""))
+    first_f = _fold(first.replace(".", ""))
     if first_f in STOPWORDS or any(
-        fold(part) in STOPWORDS for part in last.split() if fold(part) not in _PARTICLES
+        _fold(part) in STOPWORDS
+        for part in last.split()
+        if _fold(part) not in _PARTICLES
     ):
         return 0.0
     known_first = first_f in first_names()
@@ -105,65 +119,75 @@ def _score(first: str, last: str) -> float:
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     found: list[_Token] = []
+    append = found.append
+    previous: _Token | None = None
     for match in _TOKEN_RE.finditer(text, start, end):
         kind = match.lastgroup or "word"
-        after = match.end()
-        joiner = next((j for j in _JOINERS if text.startswith(j, after)), "")
-        token = _Token(match.start(), after, match.group(), kind, joiner)
-        previous = found[-1] if found else None
+        first, after = match.span()
+        if text.startswith(" ", after):
+            joiner = " "
+        elif text.startswith(", ", after):
+            joiner = ", "
+        else:
+            joiner = ""
         if (
             previous is not None
-            and previous.kind in ("word", "caps")
-            and fold(previous.text.split()[-1]) in _PARTICLES
+            and kind in _NAMES
+            and previous.kind in _NAMES
             and previous.joiner == " "
-            and previous.end + 1 == token.start
-            and kind in ("word", "caps")
+            and previous.end + 1 == first
+            and _fold(previous.text.split()[-1]) in _PARTICLES
         ):
-            text_ = f"{previous.text} {token.text}"
-            found[-1] = _Token(previous.start, after, text_, kind, joiner)
+            text_ = f"{previous.text} {match.group()}"
+            previous = found[-1] = _Token(previous.start, after, text_, kind, joiner)
             continue
-        found.append(token)
+        previous = _Token(first, after, match.group(), kind, joiner)
+        append(previous)
     return found
 
 
-def _joined(tokens: list[_Token], a: int, b: int) -> bool:
-    return all(
-        tokens[k].joiner
-        and tokens[k].end + len(tokens[k].joiner) == tokens[k + 1].start
-        for k in range(a, b)
-    )
+def _links(tokens: list[_Token]) -> list[bool]:
+    """Return, per token, whether its joiner alone separates it from the next."""
+    links = [
+        bool(token.joiner) and token.end + len(token.joiner) == following.start
+        for token, following in itertools.pairwise(tokens)
+    ]
+    links.append(False)
+    return links
 
 
-def _parses(tokens: list[_Token], i: int) -> list[tuple[float, int, str, str]]:
-    """Return (score, index of last token, first, last) for names starting at ``i``."""
+def _parses(
+    tokens: list[_Token], links: list[bool], i: int
+) -> list[tuple[float, int, str, str]]:
+    """Return (score, index of last token, first, last) for names starting at ``i``.
+
+    The caller has checked that token ``i`` is joined to the next one.
+    """
     out: list[tuple[float, int, str, str]] = []
     head = tokens[i]
-    if i + 1 >= len(tokens) or not _joined(tokens, i, i + 1):
-        return out
     nxt = tokens[i + 1]
-    names = ("word", "caps")
-    if head.joiner == ", " and head.kind in names and nxt.kind in (*names, "initial"):
+    if head.joiner == ", " and head.kind in _NAMES and nxt.kind in _FIRSTS:
         # "Last, First" and "Last, First M."
         end = i + 1
         if (
             nxt.joiner == " "
             and i + 2 < len(tokens)
             and tokens[i + 2].kind == "initial"
-            and _joined(tokens, i + 1, i + 2)
+            and links[i + 1]
         ):
             end = i + 2
         out.append((_score(nxt.text, head.text), end, nxt.text, head.text))
-    elif head.joiner == " " and nxt.kind in names:
+    elif head.joiner == " " and nxt.kind in _NAMES:
         first = "" if head.kind == "honorific" else head.text
         out.append((_score(first, nxt.text), i + 1, first, nxt.text))
     if (
         head.joiner == " "
         and nxt.joiner == " "
-        and head.kind in (*names, "initial")
+        and head.kind in _FIRSTS
         and i + 2 < len(tokens)
-        and _joined(tokens, i, i + 2)
-        and tokens[i + 2].kind in names
-        and (nxt.kind == "initial" or fold(nxt.text) in first_names())
+        and links[i + 1]
+        and tokens[i + 2].kind in _NAMES
+        and (nxt.kind == "initial" or _fold(nxt.text) in first_names())
     ):
         # "First M. Last" and "First Middle Last"
         last = tokens[i + 2].text
@@ -179,9 +203,11 @@ def find_names(text: str, start: int, end: int) -> Iterator[NameMatch]:
     Rogers Pkwy") is a street, and one followed by a state and ZIP code a city.
     """
     tokens = _tokens(text, start, end)
+    links = _links(tokens)
     i = 0
-    while i < len(tokens):
-        parses = _parses(tokens, i)
+    count = len(tokens)
+    while i < count:
+        parses = _parses(tokens, links, i) if links[i] else None
         if not parses:
             i += 1
             continue
