@@ -165,9 +165,12 @@ def _warnings(store: DataStore, incident: Incident) -> tuple[str, ...]:
 
 def source_for(stores: Sequence[DataStore]) -> str:
     """Return the ``source`` text of rows from ``stores``' last scans."""
-    scans = [s.last_scanned_at for s in stores if s.last_scanned_at]
-    when = f" scanned {timezone.localdate(min(scans)):%Y-%m-%d}" if scans else ""
-    names = ", ".join(s.name for s in stores)
+    scanned = [s for s in stores if s.last_scanned_at]
+    if not scanned:
+        return f"{INVENTORY_SOURCE} no store scanned yet"
+    oldest = min(s.last_scanned_at for s in scanned if s.last_scanned_at)
+    when = f" scanned {timezone.localdate(oldest):%Y-%m-%d}"
+    names = ", ".join(s.name for s in scanned)  # a store never scanned adds nothing
     room = SOURCE_LENGTH - len(INVENTORY_SOURCE) - len(when) - 1
     if len(names) > room:
         names = names[: room - 1] + "…"
