@@ -14,8 +14,32 @@ import time
 
 from django.utils import timezone
 
+from districtguard.inventory.models import DataStore
 from districtguard.inventory.scanning import NO_STAT, FolderScan
 from districtguard.pii.databases import Progress, TableResult, scan_database
+
+ALL_TABLES = "all tables"  # what a protection run of a whole database names
+
+
+def store_password(store: DataStore) -> str | None:
+    """Return the database password from the variable the store names, if any.
+
+    Raise ``OSError`` when the store names a variable the worker does not have.
+    """
+    if not store.password_env:
+        return None
+    password = os.environ.get(store.password_env)
+    if password is None:
+        raise OSError(
+            f"the environment variable {store.password_env} that holds "
+            "the database password is not set for the worker"
+        )
+    return password
+
+
+def table_name(path: str) -> str:
+    """Return the table a database result's path names (``schema.table``)."""
+    return path.rpartition("#")[2]
 
 
 def _reason(table: TableResult) -> str:
@@ -33,14 +57,7 @@ class DatabaseScan(FolderScan):
     def execute(self) -> None:
         """Scan the database's tables and write one result per table."""
         store = self.store
-        password = None
-        if store.password_env:
-            password = os.environ.get(store.password_env)
-            if password is None:
-                raise OSError(
-                    f"the environment variable {store.password_env} that holds "
-                    "the database password is not set for the worker"
-                )
+        password = store_password(store)
         self._load_known()
         result = scan_database(
             store.location,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from districtguard.accounts.models import User
 from districtguard.accounts.roles import Role
+from districtguard.inventory.databases import ALL_TABLES
 from districtguard.inventory.models import DataStore, ProtectionRun
 from districtguard.pii.elements import Element
 
@@ -142,3 +143,18 @@ class ProtectionForm(forms.Form):
     mode = forms.ChoiceField(
         choices=ProtectionRun.Mode.choices, widget=forms.RadioSelect
     )
+
+
+class DatabaseProtectionForm(ProtectionForm):
+    """Choose how to protect a database, and one table or all of them."""
+
+    table = forms.ChoiceField(
+        label="Which tables",
+        help_text="Tables as the last scan found them. Every row is read.",
+    )
+
+    def __init__(self, *args: Any, tables: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(ALL_TABLES, "All tables")] + [(t, t) for t in tables]
+        self.fields["table"].choices = choices  # type: ignore[attr-defined]
+        self.fields["table"].initial = ALL_TABLES

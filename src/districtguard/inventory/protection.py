@@ -1,16 +1,23 @@
-"""Protect a file or a whole folder store from the web app: preview, then apply.
+"""Protect a file, a folder store or a database store from the web app.
 
-Both steps run :func:`districtguard.pii.protection.pipeline.protect_paths`, the
-same pipeline as ``districtguard protect``: the preview as a dry run that
-changes nothing, the real run with a journal so an interrupted run resumes.
+Preview, then apply. A folder or a file goes through
+:func:`districtguard.pii.protection.pipeline.protect_paths`, the same pipeline
+as ``districtguard protect``: the preview as a dry run that changes nothing, the
+real run with a journal so an interrupted run resumes. A database store goes
+through :func:`districtguard.pii.databases.protect.protect_database`: one table
+or all of them, every row, in verified batches; its dry run opens only a
+read-only session.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from districtguard.inventory.models import ProtectionRun
+from districtguard.inventory.databases import ALL_TABLES, store_password
+from districtguard.inventory.models import DataStore, ProtectionRun
 from districtguard.inventory.scanning import detect_options
+from districtguard.pii.databases.outcomes import DatabaseProtection
+from districtguard.pii.databases.protect import protect_database
 from districtguard.pii.fingerprint import data_home
 from districtguard.pii.protection.edits import PROTECTABLE, Policy
 from districtguard.pii.protection.journal import journal_path
@@ -20,6 +27,9 @@ from districtguard.pii.protection.pipeline import (
     Services,
     protect_paths,
 )
+
+# How many tables a page or an audit entry lists one by one.
+MAX_TABLES_LISTED = 200
 
 
 def _services(mode: str, paths: list[Path]) -> Services:
@@ -34,24 +44,79 @@ def _services(mode: str, paths: list[Path]) -> Services:
     return Services(cipher, cipher, cipher.ring)
 
 
-def protect(run: ProtectionRun, *, dry_run: bool) -> ProtectSummary:
-    """Run the protection ``run`` describes; raise ``ProtectionError`` on bad keys."""
+def protect(
+    run: ProtectionRun, *, dry_run: bool
+) -> ProtectSummary | DatabaseProtection:
+    """Run the protection ``run`` describes.
+
+    Raise ``ProtectionError`` on bad keys and ``OSError`` when the file, the
+    folder, the database or the table cannot be reached.
+    """
     options = detect_options()
+    policy = Policy(options, options.rules.linked_elements & PROTECTABLE)
+    if run.store.kind == DataStore.Kind.DATABASE:
+        return _protect_database(run, policy, dry_run=dry_run)
     paths = (Path(run.path),)
     if not paths[0].exists():
         raise FileNotFoundError(f"{run.path} no longer exists")
-    policy = Policy(options, options.rules.linked_elements & PROTECTABLE)
     journal = None if dry_run else journal_path(data_home(), run.mode, paths)
     config = ProtectConfig(paths=paths, policy=policy, dry_run=dry_run, journal=journal)
     return protect_paths(config, _services(run.mode, list(paths)))
 
 
-def counts(summary: ProtectSummary) -> dict[str, object]:
+def _protect_database(
+    run: ProtectionRun, policy: Policy, *, dry_run: bool
+) -> DatabaseProtection:
+    services = _services(run.mode, [])
+    include = () if run.path == ALL_TABLES else (run.path,)
+    result = protect_database(
+        run.store.location,
+        policy,
+        services.protector,
+        restorer=services.restorer,
+        dry_run=dry_run,
+        include=include,
+        password=store_password(run.store),
+    )
+    if result.error:
+        raise OSError(result.error)
+    if include and not result.tables:
+        raise FileNotFoundError(f"the table {run.path} no longer exists")
+    return result
+
+
+def counts(summary: ProtectSummary | DatabaseProtection) -> dict[str, object]:
     """Return what the page and the audit log show of a run: counts only."""
+    if isinstance(summary, DatabaseProtection):
+        return _database_counts(summary)
     return {
         "files": summary.scan.files_total,
         "outcomes": dict(sorted(summary.outcomes.items())),
         "values": dict(sorted(summary.values.items())),
         "failed": summary.scan.files_failed,
         "partial": summary.partial,
+    }
+
+
+def _database_counts(result: DatabaseProtection) -> dict[str, object]:
+    """Return tables by outcome, values by element, and each table's reason."""
+    failed = sum(1 for table in result.tables if table.outcome == "failed")
+    return {
+        "tables": len(result.tables),
+        "outcomes": dict(sorted(result.outcomes.items())),
+        "values": dict(sorted(result.values.items())),
+        "failed": failed,
+        "partial": result.partial,
+        "per_table": [
+            {
+                "table": table.table,
+                "outcome": table.outcome,
+                "reason": table.reason,
+                "rows_read": table.rows_read,
+                "rows_changed": table.rows_changed,
+                "values": dict(sorted(table.elements.items())),
+                "problems": list(table.problems[:5]),
+            }
+            for table in result.tables[:MAX_TABLES_LISTED]
+        ],
     }

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 
 from districtguard.accounts.access import current_user, requires
 from districtguard.inventory import access, services, trend
-from districtguard.inventory.forms import DataStoreForm, ExceptionForm, ProtectionForm
+from districtguard.inventory.databases import table_name
+from districtguard.inventory.forms import (
+    DatabaseProtectionForm,
+    DataStoreForm,
+    ExceptionForm,
+    ProtectionForm,
+)
 from districtguard.inventory.models import (
     DataStore,
     FileState,
@@ -214,29 +220,40 @@ def exception_end(request: HttpRequest, pk: int) -> HttpResponse:
 def _protection_form(
     request: HttpRequest, store: DataStore, file: FileState | None
 ) -> HttpResponse:
-    form = ProtectionForm(request.POST or None)
+    database = store.kind == DataStore.Kind.DATABASE
+    form: ProtectionForm
+    if database and file is None:
+        tables = FileState.objects.filter(store=store).order_by("path")
+        names = [table_name(path) for path in tables.values_list("path", flat=True)]
+        form = DatabaseProtectionForm(request.POST or None, tables=names)
+    else:
+        form = ProtectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        target = ""
+        if database:
+            target = table_name(file.path) if file else form.cleaned_data["table"]
         run = services.start_protection(
             store,
             actor=current_user(request),
             mode=form.cleaned_data["mode"],
             file=file,
+            path=target,
         )
         return redirect("inventory:protection", run.pk)
-    context = {"form": form, "store": store, "file": file}
+    context = {"form": form, "store": store, "file": file, "database": database}
     return render(request, "inventory/protection_form.html", context)
 
 
 @requires("inventory.protect")
 def protection_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """Protect a whole folder store: choose the mode, then see the preview."""
+    """Protect a whole store: choose the mode (and tables), then see the preview."""
     store = access.get_store_for_user(request, pk, permission="inventory.protect")
     return _protection_form(request, store, None)
 
 
 @requires("inventory.protect")
 def file_protection_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """Protect one file: choose the mode, then see the preview."""
+    """Protect one file or table: choose the mode, then see the preview."""
     file = access.get_file_for_user(request, pk, permission="inventory.protect")
     return _protection_form(request, file.store, file)
 
