@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from districtguard.accounts.models import AuditEntry, User
@@ -395,3 +396,16 @@ def test_applying_without_stores_says_to_name_them(
     response = client.post(f"/incidents/{case.pk}/inventory/", follow=True)
     assert "Name the affected data stores first" in response.content.decode()
     assert not AuditEntry.objects.filter(action="incident.inventory_applied").exists()
+
+
+@pytest.mark.django_db
+def test_the_incident_page_lists_its_stores(
+    tmp_path: Path, make_store: MakeStore, director: User, case: Incident
+) -> None:
+    store = make_store(tmp_path, name="Payroll share")
+    case.affected_stores.add(store)
+    page = signed_in(director).get(f"/incidents/{case.pk}/").content.decode()
+    assert (
+        f'<a href="{reverse("inventory:store", args=[store.pk])}">Payroll share</a>'
+        in page
+    )
