@@ -43,14 +43,11 @@ from districtguard.pii.databases.columns import (
     to_text,
     worth_scanning,
 )
-from districtguard.pii.databases.connection import (
-    DatabaseUrlError,
-    Target,
-    create_engine,
-    describe_error,
-    driver_error,
-    error_code,
-    parse_target,
+from districtguard.pii.databases.connection import Target
+from districtguard.pii.databases.opening import (
+    CANNOT_WRITE,
+    open_database,
+    why_failed,
 )
 from districtguard.pii.databases.outcomes import (
     FAILED,
@@ -65,11 +62,7 @@ from districtguard.pii.databases.outcomes import (
 )
 from districtguard.pii.databases.rows import Batch, Key, Layout, to_sheet
 from districtguard.pii.databases.scan import BATCH_ROWS as CLASSIFY_ROWS
-from districtguard.pii.databases.scan import (
-    _list_tables,
-    _missing_sqlite_file,
-    _qualified,
-)
+from districtguard.pii.databases.scan import _qualified
 from districtguard.pii.protection.base import (
     ProtectionError,
     TokenRestorer,
@@ -80,10 +73,6 @@ from districtguard.pii.protection.tokens import TOKEN_RE
 from districtguard.pii.tables import header_hints
 
 BATCH_ROWS = 500
-GONE = "disappeared during protection"
-_GONE_CODES = frozenset({"42P01", "1146", "208"})  # PostgreSQL, MySQL, SQL Server
-# Permission denied, a read-only transaction, MySQL's command denied.
-_NO_WRITE_CODES = frozenset({"42501", "25006", "1142", "1143", "1792", "229"})
 
 ProgressCallback = Callable[[ProtectProgress], None]
 
@@ -149,70 +138,37 @@ def protect_database(
     if mode == "encrypt" and restorer is None and not dry_run:
         raise ProtectionError("encryption cannot be verified without the restorer")
     started = time.monotonic()
-    try:
-        target = parse_target(url, password=password)
-    except DatabaseUrlError as exc:
-        return DatabaseProtection("<database URL>", mode, dry_run, error=str(exc))
-    result = DatabaseProtection(target.masked, mode, dry_run, target.dialect)
-    result.error = _missing_sqlite_file(target)
-    if result.error:
+    opened = open_database(
+        url,
+        password=password,
+        include=include,
+        exclude=exclude,
+        schemas=schemas,
+        writable=not dry_run,
+    )
+    result = DatabaseProtection(opened.url, mode, dry_run, error=opened.error)
+    if opened.target is None or opened.reader is None or opened.error:
         return result
-    engines: list[sa.Engine] = []
-    try:
-        engines.append(create_engine(target))
-        if not dry_run:
-            engines.append(create_engine(target, writable=True))
-        tables = _list_tables(engines[0], target, schemas, include, exclude)
-    except DatabaseUrlError as exc:
-        result.error = str(exc)
-    except sa.exc.SQLAlchemyError as exc:
-        reason = describe_error(exc, target, quote=True)
-        result.error = f"cannot connect to {target.masked}: {reason}"
-    if result.error:
-        for engine in engines:
-            engine.dispose()
-        return result
+    result.dialect = opened.target.dialect
     run = _Run(
-        target,
+        opened.target,
         policy,
         protector,
         restorer,
-        engines[0],
-        engines[1] if len(engines) > 1 else None,
+        opened.reader,
+        opened.writer,
         batch_rows,
         on_progress,
     )
+    tables = opened.tables
     try:
         for done, (schema, table) in enumerate(tables):
             work = _TableWork(run, schema, table, (done, len(tables)))
             result.tables.append(work.run())
     finally:
-        for engine in engines:
-            engine.dispose()
+        opened.dispose()
         result.duration = time.monotonic() - started
     return result
-
-
-def _why_failed(exc: BaseException, target: Target) -> str:
-    """Return why a table could not be read or written, without data."""
-    if isinstance(exc, sa.exc.NoSuchTableError):
-        return GONE
-    orig = driver_error(exc)
-    # SQLSTATE where the driver gives one, and MySQL's own error number.
-    codes = {error_code(orig)}
-    args = getattr(orig, "args", ())
-    if args and isinstance(args[0], int):
-        codes.add(str(args[0]))
-    label = describe_error(exc, target, quote=False)
-    first = str(orig).lower()
-    if codes & _GONE_CODES or first.startswith("no such table"):
-        return f"{GONE} ({label})"
-    if codes & _NO_WRITE_CODES or "readonly database" in first:
-        return (
-            f"the account cannot write to this table ({label}): grant it UPDATE "
-            "on the table, or give the store an account that may write"
-        )
-    return f"cannot protect the table ({label})"
 
 
 class _TableWork:
@@ -242,8 +198,8 @@ class _TableWork:
         try:
             return self._run()
         except sa.exc.SQLAlchemyError as exc:
-            reason = _why_failed(exc, self.ctx.target)
-            if reason.startswith("the account cannot write") and not self.committed:
+            reason = why_failed(exc, self.ctx.target)
+            if reason.startswith(CANNOT_WRITE) and not self.committed:
                 return self._result(REFUSED, reason + "; nothing was changed")
             if self.rows_changed:
                 reason += f"; {self.rows_changed} rows were protected before that"
@@ -509,4 +465,4 @@ def _text(value: object, category: str, pad: int) -> str:
         return ""
 
 
-__all__ = ["BATCH_ROWS", "GONE", "ProgressCallback", "protect_database"]
+__all__ = ["BATCH_ROWS", "ProgressCallback", "protect_database"]
