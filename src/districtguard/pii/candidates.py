@@ -107,16 +107,28 @@ def hot_regions(text: str) -> list[tuple[int, int]]:
     if _DATABASE is None or len(text) < 256:
         return [(0, len(text))] if text else []
     data = text.encode("latin-1", errors="replace")  # one byte per character
+    # Matches come in order of their end, so most spans fall inside the last one
+    # and only widen it; the rest (after a gap, or reaching back before a
+    # licence keyword's span) are kept apart and merged at the end.
     spans: list[tuple[int, int]] = []
-    append = spans.append
+    last = [-1, -1]  # the span being widened: low, high
 
     def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
         if pattern == _ANCHOR_ID:
-            append((end, end + ANCHOR_REACH))
+            low, high = end, end + ANCHOR_REACH
         else:
-            append((end - REACH, end + REACH))
+            low, high = end - REACH, end + REACH
+        if last[0] <= low <= last[1]:
+            if high > last[1]:
+                last[1] = high
+        else:
+            if last[1] >= 0:
+                spans.append((last[0], last[1]))
+            last[0], last[1] = low, high
 
     _DATABASE.scan(data, match_event_handler=on_match)
+    if last[1] >= 0:
+        spans.append((last[0], last[1]))
     return _merge(spans, len(text))
 
 

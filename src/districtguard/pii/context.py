@@ -152,17 +152,19 @@ class UnitContext:
         low, high = max(low, start - self.window), min(high, end + self.window)
         found: dict[str, Label] = {}
         states: list[tuple[int, str]] = []
-        cell = self.cell_at(start)
-        for hint in self.column_hints(cell):
-            group, _, value = hint.partition(":")
-            found[group] = Label(0, value)
+        cell = self.cell_at(start) if self._cells else None
+        if cell is not None:
+            for hint in self.column_hints(cell):
+                group, _, value = hint.partition(":")
+                found[group] = Label(0, value)
+        text = self.text
         for hit in self.keywords.between(low, high):
             if hit.end <= start:
                 distance = start - hit.end
             elif hit.start >= end:
                 if cell is None and (
                     hit.start - end > FOLLOWING_REACH
-                    or "\n" in self.text[end : hit.start]
+                    or text.find("\n", end, hit.start) >= 0
                 ):
                     continue
                 distance = hit.start - end + FOLLOWING_PENALTY

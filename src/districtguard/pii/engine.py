@@ -316,6 +316,9 @@ def _findings(
     base = unit.base_offset
     origin = unit.origin
     key = options.fingerprint_key
+    # The same person and the same card recur in a unit: each value is
+    # fingerprinted once. The cache lives as long as this call.
+    prints: dict[tuple[str, str], str] = {}
     findings: list[Finding] = []
     append = findings.append
     for d in detections:
@@ -325,6 +328,10 @@ def _findings(
             start = base + d.start - origin
             end = base + d.end - origin
         element = d.element
+        value = (element.value, d.normalised)
+        fp = prints.get(value)
+        if fp is None:
+            fp = prints[value] = fingerprint(key, *value)
         append(
             Finding(
                 path,
@@ -334,7 +341,7 @@ def _findings(
                 _location(ctx, d),
                 d.confidence,
                 d.masked,
-                fingerprint(key, element.value, d.normalised),
+                fp,
                 _join(unit.location, ctx.record_label(d.record, d.start)),
                 d.statutory,
                 d.kind,

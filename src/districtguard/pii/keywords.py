@@ -12,7 +12,6 @@ the ID keyword inside it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import product
 
@@ -361,11 +360,9 @@ class KeywordIndex:
         self.hits = hits
         self._starts = [hit.start for hit in hits]
 
-    def between(self, low: int, high: int) -> Iterator[KeywordHit]:
-        """Yield hits that lie entirely inside ``[low, high)``."""
-        index = bisect.bisect_left(self._starts, low)
-        while index < len(self.hits) and self.hits[index].start < high:
-            hit = self.hits[index]
-            if hit.end <= high:
-                yield hit
-            index += 1
+    def between(self, low: int, high: int) -> list[KeywordHit]:
+        """Return the hits that lie entirely inside ``[low, high)``."""
+        starts = self._starts
+        first = bisect.bisect_left(starts, low)
+        last = bisect.bisect_left(starts, high, first)
+        return [hit for hit in self.hits[first:last] if hit.end <= high]

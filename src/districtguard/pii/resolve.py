@@ -43,7 +43,12 @@ class Verdict:
 
 
 def _distance(labels: dict[str, Label], *groups: str) -> int:
-    return min((labels[g].distance for g in groups if g in labels), default=NONE)
+    best = NONE
+    for group in groups:
+        label = labels.get(group)
+        if label is not None and label.distance < best:
+            best = label.distance
+    return best
 
 
 def _beaten_by_negative(labels: dict[str, Label], distance: int) -> bool:
