@@ -18,6 +18,11 @@ import pytest
 import sqlalchemy as sa
 from faker import Faker
 
+from districtguard.pii import DetectOptions
+from districtguard.pii.protection.cipher import ValueCipher
+from districtguard.pii.protection.edits import PROTECTABLE, Policy
+from tests.pii.protection.keyhelp import make_ring
+
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 MARIA_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
 ENGINES = ("postgresql", "mariadb", "sqlite")
@@ -124,6 +129,18 @@ def database(request: pytest.FixtureRequest) -> Database:
     """Each test once per engine."""
     db: Database = request.getfixturevalue(str(request.param))
     return db
+
+
+@pytest.fixture
+def policy(options: DetectOptions) -> Policy:
+    """Protect what the rule set links to a name, as the web app does."""
+    return Policy(options, options.rules.linked_elements & PROTECTABLE)
+
+
+@pytest.fixture
+def cipher(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ValueCipher:
+    """Return a cipher over a fresh keyring in a temporary data home."""
+    return ValueCipher(make_ring(monkeypatch, tmp_path / "keys"))
 
 
 @pytest.fixture

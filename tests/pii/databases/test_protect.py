@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,21 +26,10 @@ from districtguard.pii.databases.outcomes import (
 from districtguard.pii.databases.protect import protect_database
 from districtguard.pii.protection.base import ValueProtector
 from districtguard.pii.protection.cipher import ValueCipher
-from districtguard.pii.protection.edits import PROTECTABLE, Policy
+from districtguard.pii.protection.edits import Policy
 from districtguard.pii.protection.redaction import Redactor
 from districtguard.pii.protection.tokens import TOKEN_RE
 from tests.pii.databases.conftest import Database, synthetic_ssn
-from tests.pii.protection.keyhelp import make_ring
-
-
-@pytest.fixture
-def policy(options: DetectOptions) -> Policy:
-    return Policy(options, options.rules.linked_elements & PROTECTABLE)
-
-
-@pytest.fixture
-def cipher(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ValueCipher:
-    return ValueCipher(make_ring(monkeypatch, tmp_path / "home"))
 
 
 def _people(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from districtguard.pii.protection.base import Mode
 
@@ -66,7 +66,7 @@ class DatabaseProtection:
     """What a protection run did to one database; ``error`` set if it could not."""
 
     url: str  # masked
-    mode: Mode
+    mode: Mode | Literal["unprotect"]
     dry_run: bool
     dialect: str = ""
     tables: list[TableProtection] = field(default_factory=list)
