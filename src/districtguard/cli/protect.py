@@ -123,7 +123,8 @@ def _add_scan_options(add: Any) -> None:
         type=_workers,
         default=1,
         metavar="N",
-        help="accepted for scan compatibility; files are protected one at a time",
+        help="protect files in N processes (default 1; 0 means one per CPU); "
+        "the report keeps folder order",
     )
     add(
         "--rules",
@@ -198,6 +199,7 @@ def protect_config(args: argparse.Namespace) -> tuple[ProtectConfig, Services]:
         exclude=scan.exclude,
         follow_symlinks=scan.follow_symlinks,
         keep_unknown=args.keep_unknown,
+        workers=args.workers,
     )
     return config, services
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from pathlib import Path
 
 from districtguard.pii.protection.journal import Journal, digest, journal_path
@@ -67,3 +68,46 @@ def test_the_journal_holds_paths_and_digests_only(tmp_path: Path) -> None:
     journal.close()
     assert b"7891" not in (tmp_path / "j.jsonl").read_bytes()
     assert (tmp_path / "j.jsonl").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_step_written_after_a_torn_line_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(b'{"op": "begin", "path": "/share/b.t')
+    journal = Journal(path)
+    journal.append("done", "/share/a.txt", after=digest(b"a"))
+    journal.close()
+    assert Journal(path).finished("/share/a.txt", digest(b"a"))
+
+
+def _append_many(path: Path, worker: int) -> None:
+    journal = Journal(path)
+    for number in range(50):
+        journal.append("clean", f"/share/{worker}/{number}.txt", sha="0" * 64)
+    journal.close()
+
+
+def test_processes_appending_together_keep_every_line_whole(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_append_many, args=(path, n)) for n in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0]
+    lines = path.read_bytes().splitlines()
+    assert len(lines) == 150
+    assert len(Journal(path).last) == 150  # every line parses
+
+
+def test_recovery_removes_what_an_interrupted_whole_file_encryption_left(
+    tmp_path: Path,
+) -> None:
+    original = tmp_path / "photo.bin"
+    original.write_bytes(b"original")
+    partial = tmp_path / ".photo.bin.dgenc.dgtmp-1a2b3c4d"
+    partial.write_bytes(b"DGFE half")
+    journal = Journal(tmp_path / "j.jsonl")
+    journal.append("begin", str(original), target=str(tmp_path / "photo.bin.dgenc"))
+    assert journal.recover() == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["j.jsonl", "photo.bin"]

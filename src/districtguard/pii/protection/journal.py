@@ -14,15 +14,22 @@ protected, and is named after the run's mode and paths, so running the same
 command again finds it: files ``done`` or ``clean`` whose content has not
 changed since are passed over without being read again, and temporary files of
 an interrupted step are removed. Only paths and digests are written, never data.
+
+Several processes may append to one journal (``protect --workers N``): each
+line is one locked, flushed write, and all the steps of one file come from the
+process protecting it, so each path's steps stay in order.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import glob
 import hashlib
 import json
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +71,23 @@ class Journal:
         self.last: dict[str, dict[str, Any]] = {}
         if path.exists():
             self._read()
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        with self._locked():
+            self._end_torn_line()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def _end_torn_line(self) -> None:
+        # A line cut by a kill must not swallow the next one written after it.
+        size = os.fstat(self._fd).st_size
+        if size and os.pread(self._fd, 1, size - 1) != b"\n":
+            os.write(self._fd, b"\n")
 
     def _read(self) -> None:
         with self.path.open("rb") as handle:
@@ -79,8 +102,10 @@ class Journal:
     def append(self, op: str, path: str, **fields: Any) -> None:
         """Write one step and flush it to disk before returning."""
         entry = {"op": op, "path": path, **fields}
-        os.write(self._fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode())
-        os.fsync(self._fd)
+        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode()
+        with self._locked():
+            os.write(self._fd, line)
+            os.fsync(self._fd)
         self.last[path] = entry
         crash_point()
 
@@ -109,12 +134,26 @@ class Journal:
             temp = entry.get("temp")
             if isinstance(temp, str):
                 Path(temp).unlink(missing_ok=True)
+            target = entry.get("target")
+            if isinstance(target, str) and entry["op"] == "begin":
+                _remove_partial(Path(target))
             self.append("abandoned", entry["path"])
         return len(steps)
 
     def close(self) -> None:
         """Close the journal file."""
         os.close(self._fd)
+
+
+def _remove_partial(target: Path) -> None:
+    """Remove what a whole-file encryption cut short left beside ``target``.
+
+    The encrypted file appears only by a rename once complete, but its
+    temporary file (``.name.dgtmp-XXXX``) may be left.
+    """
+    with contextlib.suppress(OSError):
+        for leftover in target.parent.glob(f".{glob.escape(target.name)}.dgtmp-*"):
+            leftover.unlink(missing_ok=True)
 
 
 __all__ = ["CRASH_ENV", "Journal", "crash_point", "digest", "journal_path"]

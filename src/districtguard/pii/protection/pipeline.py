@@ -91,6 +91,7 @@ class ProtectConfig:
     follow_symlinks: bool = False
     keep_unknown: bool = False
     ignore: tuple[Path, ...] = ()
+    workers: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,26 +338,49 @@ def _walk(config: ProtectConfig) -> Iterator[Path | FileResult]:
     return walk(config.paths, rules, follow_symlinks=config.follow_symlinks)
 
 
+def failed_result(path: Path, reason: str) -> ProtectResult:
+    """Return the result of a file that failed for ``reason``."""
+    return _result(path, FAILED, reason)
+
+
+def walk_result(item: FileResult) -> ProtectResult:
+    """Return the result of a path the walk itself skipped or failed."""
+    return ProtectResult(item, SKIPPED if item.status == "skipped" else FAILED)
+
+
+def _protect_here(
+    items: Iterator[Path | FileResult], protector: Protector
+) -> Iterator[ProtectResult]:
+    for item in items:
+        if isinstance(item, FileResult):
+            yield walk_result(item)
+        else:
+            yield protector.protect(item)
+
+
 def protect_paths(
     config: ProtectConfig,
     services: Services,
     on_result: Callable[[ProtectResult], None] | None = None,
 ) -> ProtectSummary:
-    """Protect every file under ``config.paths``, passing each result on."""
+    """Protect every file under ``config.paths``, passing each result on.
+
+    Results come in walk order, with one worker or several.
+    """
     started = time.monotonic()
     summary = ProtectSummary()
     journal = None
     if config.journal is not None and not config.dry_run:
         journal = Journal(config.journal)
         summary.recovered = journal.recover()
-    protector = Protector(config, services, journal)
     try:
-        for item in _walk(config):
-            if isinstance(item, FileResult):
-                outcome = SKIPPED if item.status == "skipped" else FAILED
-                result = ProtectResult(item, outcome)
-            else:
-                result = protector.protect(item)
+        if config.workers > 1:
+            from districtguard.pii.protection.parallel import protect_in_pool
+
+            results = protect_in_pool(_walk(config), config, services, summary)
+        else:
+            results = _protect_here(_walk(config), Protector(config, services, journal))
+        for result in results:
             summary.add(result)
             if on_result is not None:
                 on_result(result)
