@@ -10,6 +10,7 @@ records for every finding what was done with it (an :class:`Action`).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
@@ -141,8 +142,12 @@ def _reason(policy: Policy, finding: Finding) -> str | None:
     return None
 
 
-def _in_token(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(low < end and start < high for low, high in spans)
+def _in_token(
+    spans: Sequence[tuple[int, int]], starts: Sequence[int], start: int, end: int
+) -> bool:
+    """Return whether ``start:end`` overlaps a token (``spans`` sorted, disjoint)."""
+    index = bisect.bisect_left(starts, end) - 1
+    return index >= 0 and start < spans[index][1]
 
 
 def _redacted_tail(text: str, start: int, end: int) -> bool:
@@ -151,12 +156,12 @@ def _redacted_tail(text: str, start: int, end: int) -> bool:
     Redaction keeps the last four letters or digits after stars (``***-**-6789``,
     ``*****8510``); four digits alone can look like a short licence number.
     """
-    if sum(ch.isalnum() for ch in text[start:end]) > REDACTED_TAIL:
-        return False
     at = start - 1
     while at >= 0 and text[at] in " -.":
         at -= 1
-    return at >= 0 and text[at] == "*"
+    if at < 0 or text[at] != "*":  # the usual case, and cheaper to test first
+        return False
+    return sum(ch.isalnum() for ch in text[start:end]) <= REDACTED_TAIL
 
 
 def plan_unit(job: Job, unit: TextUnit, where: str = "") -> list[Edit]:
@@ -171,11 +176,14 @@ def plan_unit(job: Job, unit: TextUnit, where: str = "") -> list[Edit]:
     if not findings:
         return []
     tokens = [m.span() for m in job.tokens.finditer(unit.text)] if job.tokens else []
+    token_starts = [low for low, _ in tokens]
     edits: list[Edit] = []
     taken = -1
     for finding in findings:
         start, end = finding.start or 0, finding.end or 0
-        if _in_token(tokens, start, end) or _redacted_tail(unit.text, start, end):
+        if _in_token(tokens, token_starts, start, end) or _redacted_tail(
+            unit.text, start, end
+        ):
             continue  # already protected: a token or what redaction left
         reason = _reason(job.policy, finding)
         if reason is None and start < taken:
@@ -203,7 +211,21 @@ def _placed(unit: TextUnit, finding: Finding) -> Finding:
     ):
         start = unit.base_offset + finding.start - unit.origin
         end = unit.base_offset + finding.end - unit.origin
-    return dataclasses.replace(finding, start=start, end=end)
+    if start == finding.start and end == finding.end:
+        return finding  # a whole-file unit: its offsets are the file's already
+    return Finding(
+        finding.path,
+        finding.element,
+        start,
+        end,
+        finding.location,
+        finding.confidence,
+        finding.masked,
+        finding.fingerprint,
+        finding.record,
+        finding.statutory,
+        finding.kind,
+    )
 
 
 def apply_edits(text: str, edits: Iterable[Edit], shift: int = 0) -> str:
