@@ -336,3 +336,73 @@ def test_a_batch_that_fails_verification_is_rolled_back_and_loses_nothing(
     for key in (*range(1, 5), *range(9, 13)):
         assert str(after[key][3]).startswith("***-**-")
     _no_value_in(result, before)
+
+
+def test_a_value_inside_a_longer_text_is_replaced_where_it_stands(
+    database: Database, fake: Faker, policy: Policy
+) -> None:
+    table = database.table(
+        "notes",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("first_name", sa.String(60)),
+        sa.Column("last_name", sa.String(60)),
+        sa.Column("notes", sa.Text),
+    )
+    numbers = [synthetic_ssn(fake) for _ in range(3)]
+    database.insert(
+        table,
+        [
+            {
+                "id": row,
+                "first_name": fake.first_name(),
+                "last_name": fake.last_name(),
+                "notes": f"Transferred in.\nSSN {number} on file.\tChecked.",
+            }
+            for row, number in enumerate(numbers, 1)
+        ],
+    )
+
+    result = _protect(database, policy, Redactor())
+
+    assert result.tables[0].outcome == PROTECTED, result.tables[0].reason
+    after = _rows(database, table)
+    for row, number in enumerate(numbers, 1):
+        assert after[row][3] == (
+            f"Transferred in.\nSSN ***-**-{number[-4:]} on file.\tChecked."
+        )
+
+
+def test_a_composite_primary_key_is_read_in_batches_to_the_last_row(
+    database: Database, fake: Faker, policy: Policy
+) -> None:
+    table = database.table(
+        "enrolment",
+        sa.Column("school", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("seat", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("first_name", sa.String(60)),
+        sa.Column("last_name", sa.String(60)),
+        sa.Column("ssn", sa.String(80)),
+    )
+    database.insert(
+        table,
+        [
+            {
+                "school": school,
+                "seat": seat,
+                "first_name": fake.first_name(),
+                "last_name": fake.last_name(),
+                "ssn": synthetic_ssn(fake),
+            }
+            for school in (2, 1, 3)
+            for seat in range(1, 5)
+        ],
+    )
+
+    result = _protect(database, policy, Redactor(), batch_rows=3)
+
+    (enrolment,) = result.tables
+    assert enrolment.outcome == PROTECTED, enrolment.reason
+    assert enrolment.rows_read == enrolment.rows_changed == 12
+    with database.engine.connect() as connection:
+        values = connection.execute(sa.select(table.c.ssn)).scalars().all()
+    assert all(str(value).startswith("***-**-") for value in values)
