@@ -73,7 +73,8 @@ def _digits(ssn: str) -> object:
 
 def _rows(db: Database, table: sa.Table) -> dict[object, tuple[object, ...]]:
     with db.engine.connect() as connection:
-        rows = connection.execute(sa.select(table).order_by(table.c.id)).all()
+        first = next(iter(table.c))
+        rows = connection.execute(sa.select(table).order_by(first)).all()
     return {row[0]: tuple(row) for row in rows}
 
 
@@ -406,3 +407,32 @@ def test_a_composite_primary_key_is_read_in_batches_to_the_last_row(
     with database.engine.connect() as connection:
         values = connection.execute(sa.select(table.c.ssn)).scalars().all()
     assert all(str(value).startswith("***-**-") for value in values)
+
+
+def test_an_element_in_the_primary_key_is_refused(
+    sqlite: Database, fake: Faker, policy: Policy
+) -> None:
+    table = sqlite.table(
+        "by_ssn",
+        sa.Column("ssn", sa.String(80), primary_key=True),
+        sa.Column("first_name", sa.String(60)),
+        sa.Column("last_name", sa.String(60)),
+    )
+    sqlite.insert(
+        table,
+        [
+            {
+                "ssn": synthetic_ssn(fake),
+                "first_name": fake.first_name(),
+                "last_name": fake.last_name(),
+            }
+            for _ in range(3)
+        ],
+    )
+    before = _rows(sqlite, table)
+
+    result = _protect(sqlite, policy, Redactor())
+
+    assert result.tables[0].outcome == REFUSED
+    assert "column ssn is part of the primary key" in result.tables[0].reason
+    assert _rows(sqlite, table) == before

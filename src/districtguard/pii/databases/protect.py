@@ -304,6 +304,12 @@ class _TableWork:
                 f"hold {what}; change it to a text column of at least {width} "
                 "characters, then protect it"
             )
+        if kind == "key":
+            return (
+                f"column {column.name} is part of the primary key: rows are found "
+                "by it, so it cannot be rewritten in place; give the table another "
+                "key first"
+            )
         if kind == "narrow":
             fix = "redact, or widen" if what == "a token" else "widen"
             return (
@@ -341,7 +347,9 @@ class _TableWork:
             shown = sheet.unit.text[cells[index].start : cells[index].end]
             width = len(apply_edits(shown, cell_edits, shift))
             old = batch.values[row][position]
-            if column.category != TEXT:
+            if column.name in layout.key:
+                plan.unfit[column.name] = ("key", width)
+            elif column.category != TEXT:
                 plan.unfit[column.name] = ("number", width)
             elif not isinstance(old, str):
                 plan.unfit[column.name] = ("not-text", width)
