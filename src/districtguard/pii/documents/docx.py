@@ -1,20 +1,32 @@
-"""Read DOCX documents: body paragraphs, tables row by row, headers and footers.
+"""Read DOCX documents: body, tables, headers, footers, notes, comments, text boxes.
 
 Paragraph and table numbers count what a person sees: non-empty paragraphs, and
 a cell spanning several grid columns counts once.
+
+Besides the body, every *story* Word keeps text in is read, each as one unit
+with its own location: headers and footers of each section, footnotes and
+endnotes (``footnote 2``), comments (``comment 0``) and text boxes
+(``text box 1``, ``section 1 header text box 1``). Word saves most text boxes
+twice, as a drawing and as a fallback picture for older readers; the fallback
+copy is read only when its text differs, so a value is not counted twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import docx
 from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.part import PartFactory, XmlPart
+from docx.oxml.ns import qn
 from docx.section import _Footer, _Header
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
+from docx.types import ProvidesStoryPart
 
 from districtguard.pii.documents.archive import check_container, describe_failure
 from districtguard.pii.documents.base import (
@@ -39,6 +51,108 @@ _PARTS = (
     ("first_page_footer", "first-page footer"),
     ("even_page_footer", "even-page footer"),
 )
+
+
+# Footnotes and endnotes have no part class in python-docx: load them as XML
+# parts (python-docx's registry for this), so they can be read and rewritten.
+PartFactory.part_type_for.setdefault(CONTENT_TYPE.WML_FOOTNOTES, XmlPart)
+PartFactory.part_type_for.setdefault(CONTENT_TYPE.WML_ENDNOTES, XmlPart)
+
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_TEXT_BOX = qn("w:txbxContent")
+_P = qn("w:p")
+_TBL = qn("w:tbl")
+_NOTES = (
+    (RELATIONSHIP_TYPE.FOOTNOTES, "w:footnote", "footnote"),
+    (RELATIONSHIP_TYPE.ENDNOTES, "w:endnote", "endnote"),
+    (RELATIONSHIP_TYPE.COMMENTS, "w:comment", "comment"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Text Word keeps apart from the body: its place, element, and twins.
+
+    ``twins`` are fallback copies of a text box holding the same text, which
+    the scan passes over and a rewrite must change the same way.
+    """
+
+    location: str
+    element: Any  # an lxml element holding paragraphs and tables
+    twins: tuple[Any, ...] = ()
+
+    def blocks(
+        self, parent: ProvidesStoryPart, element: Any = None
+    ) -> list[Paragraph | Table]:
+        """Return the paragraphs and tables of the story (or of one twin)."""
+        root = self.element if element is None else element
+        blocks: list[Paragraph | Table] = []
+        for child in root.iterchildren(_P, _TBL):
+            if child.tag == _P:
+                blocks.append(Paragraph(child, parent))
+            else:
+                blocks.append(Table(child, parent))
+        return blocks
+
+
+def stories(document: Document) -> Iterator[Story]:
+    """Yield every story besides the body, in a fixed order."""
+    yield from _text_boxes(document.element.body, "")
+    for number, section in enumerate(document.sections, 1):
+        for attribute, label in _PARTS:
+            part: _Header | _Footer = getattr(section, attribute)
+            if part.is_linked_to_previous:
+                continue
+            where = f"section {number} {label}"
+            element = part.part.element
+            yield Story(where, element)
+            yield from _text_boxes(element, f"{where} ")
+    for reltype, tag, label in _NOTES:
+        try:
+            notes = document.part.part_related_by(reltype)
+        except KeyError:
+            continue
+        if not isinstance(notes, XmlPart):
+            continue
+        for note in notes.element.iterchildren(qn(tag)):
+            if note.get(qn("w:type")) in ("separator", "continuationSeparator"):
+                continue
+            where = f"{label} {note.get(qn('w:id'), '?')}"
+            yield Story(where, note)
+            yield from _text_boxes(note, f"{where} ")
+
+
+def _text_boxes(element: Any, prefix: str) -> Iterator[Story]:
+    number = 0
+    boxes = list(element.iter(_TEXT_BOX))
+    twins = {id(box): _twin_of(box) for box in boxes}
+    for box in boxes:
+        if twins[id(box)] is not None:
+            continue  # read with the drawing it copies
+        number += 1
+        copies = tuple(other for other in boxes if twins[id(other)] is box)
+        yield Story(f"{prefix}text box {number}", box, copies)
+
+
+def _twin_of(box: Any) -> Any:
+    """Return the drawing's text box that a fallback ``box`` copies, or None."""
+    fallback = next(box.iterancestors(f"{_MC}Fallback"), None)
+    if fallback is None:
+        return None
+    choice = fallback.getparent()
+    if choice is None:
+        return None
+    text = _plain(box)
+    for other in choice.iter(_TEXT_BOX):
+        if next(other.iterancestors(f"{_MC}Fallback"), None) is None and (
+            _plain(other) == text
+        ):
+            return other
+    return None
+
+
+def _plain(element: Any) -> str:
+    return "".join(element.itertext())
 
 
 @dataclass
@@ -76,7 +190,7 @@ class DocxReader:
     suffixes: tuple[str, ...] = (".docx",)
 
     def read(self, source: Source, context: ReadContext) -> Iterator[TextUnit]:
-        """Yield paragraph runs, then each table, then headers and footers."""
+        """Yield paragraph runs and each table, then every other story."""
         with source.open() as handle:
             check_container(handle, context, KIND)
             try:
@@ -89,7 +203,10 @@ class DocxReader:
                 reason = describe_failure(exc)
                 raise DocumentError(f"not a readable {KIND}: {reason}") from None
         yield from _body(document, context.limits.chunk_chars)
-        yield from _headers_and_footers(document)
+        for story in stories(document):
+            text = "\n".join(_block_texts(story.blocks(document)))
+            if text.strip():
+                yield TextUnit(text=text, location=story.location, base_offset=None)
 
 
 def _body(document: Document, chunk_chars: int) -> Iterator[TextUnit]:
@@ -164,18 +281,6 @@ def _by_grid(cells: list[tuple[int, int, str]], width: int) -> list[str]:
     for grid, _, text in cells:
         values[grid] = text
     return values
-
-
-def _headers_and_footers(document: Document) -> Iterator[TextUnit]:
-    for number, section in enumerate(document.sections, 1):
-        for attribute, label in _PARTS:
-            part: _Header | _Footer = getattr(section, attribute)
-            if part.is_linked_to_previous:
-                continue
-            text = "\n".join(_block_texts(part.iter_inner_content()))
-            if text.strip():
-                location = f"section {number} {label}"
-                yield TextUnit(text=text, location=location, base_offset=None)
 
 
 def _block_texts(blocks: Iterable[Paragraph | Table]) -> Iterator[str]:

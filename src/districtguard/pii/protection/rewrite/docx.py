@@ -4,8 +4,10 @@ A paragraph's text is the text of its runs' ``w:t``, tab and break elements, in
 order. A value is replaced in the first ``w:t`` it touches, and the rest of it
 is cut from the runs it continues into, so a value split over runs (half bold,
 or broken by a spell-check mark) is replaced whole and every run keeps its
-formatting. Body paragraphs, tables (nested ones too), headers and footers are
-rewritten; unprotect restores every ``w:t`` of every part.
+formatting. Body paragraphs, tables (nested ones too) and every other story the
+scan reads (headers, footers, footnotes, endnotes, comments, text boxes) are
+rewritten. A text box Word also saved as a fallback picture gets the same
+replacement in both copies; unprotect restores every ``w:t`` of every part.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from districtguard.pii.documents.base import (
     Record,
     TextUnit,
 )
+from districtguard.pii.documents.docx import stories
 from districtguard.pii.protection.edits import Edit, Job, plan_unit
 from districtguard.pii.protection.rewrite import Restoration
 from districtguard.pii.tables import classify_columns
@@ -38,14 +41,6 @@ from districtguard.pii.tables import classify_columns
 _TEXT = "w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab"
 _T = qn("w:t")
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_PARTS = (
-    "header",
-    "first_page_header",
-    "even_page_header",
-    "footer",
-    "first_page_footer",
-    "even_page_footer",
-)
 
 
 @dataclass(slots=True)
@@ -88,9 +83,14 @@ class _Builder:
         if self.size - start != len(paragraph.text):
             raise DocumentError("a paragraph's runs do not add up to its text")
 
+    @property
+    def text(self) -> str:
+        """Return the unit's text as it was read."""
+        return "".join(self.parts)
+
     def unit(self) -> TextUnit:
         return TextUnit(
-            text="".join(self.parts),
+            text=self.text,
             location=self.location,
             records=self.records or None,
             cells=self.cells,
@@ -161,8 +161,13 @@ def _table(table: Table, name: str) -> Iterator[_Builder]:
         yield from _table(inner, place)
 
 
-def _apply(builder: _Builder, edits: list[Edit], job: Job) -> bool:
-    """Make ``edits`` in the pieces of ``builder``; return whether any was made."""
+def _apply(
+    builder: _Builder, edits: list[Edit], job: Job, *, record: bool = True
+) -> bool:
+    """Make ``edits`` in the pieces of ``builder``; return whether any was made.
+
+    ``record`` false makes the same edits in a copy without reporting again.
+    """
     pieces = builder.pieces
     starts = [piece.start for piece in pieces]
     changes: dict[int, list[tuple[int, int, str]]] = {}
@@ -182,7 +187,8 @@ def _apply(builder: _Builder, edits: list[Edit], job: Job) -> bool:
         )
         texts = [i for i in touched if pieces[i].element.tag == _T]
         if covered != edit.end - edit.start or not texts:
-            job.skip(edit, "spans-paragraphs")
+            if record:
+                job.skip(edit, "spans-paragraphs")
             continue
         for i in touched:
             piece = pieces[i]
@@ -221,14 +227,33 @@ def _save(document: Document) -> bytes:
     return out.getvalue()
 
 
-def _all_blocks(document: Document) -> Iterator[tuple[str, Iterable[Any]]]:
-    yield "", list(document.iter_inner_content())
-    for number, section in enumerate(document.sections, 1):
-        for attribute in _PARTS:
-            part = getattr(section, attribute)
-            if not part.is_linked_to_previous:
-                label = attribute.replace("_", "-")
-                yield f"section {number} {label}", list(part.iter_inner_content())
+Blocks = list[Paragraph | Table]
+
+
+def _all_stories(document: Document) -> Iterator[tuple[str, Blocks, list[Blocks]]]:
+    """Yield (location, blocks, blocks of each twin copy) for every story."""
+    yield "", list(document.iter_inner_content()), []
+    for story in stories(document):
+        twins = [story.blocks(document, twin) for twin in story.twins]
+        yield story.location, story.blocks(document), twins
+
+
+def _protect_story(where: str, blocks: Blocks, twins: list[Blocks], job: Job) -> bool:
+    """Protect one story and its twin copies; return whether anything changed."""
+    changed = False
+    planned: dict[str, list[Edit]] = {}
+    for builder in _units(blocks, where):
+        edits = plan_unit(job, builder.unit())
+        planned[builder.text] = edits
+        if edits and _apply(builder, edits, job):
+            changed = True
+    for twin in twins:
+        for builder in _units(twin, where):
+            same = planned.get(builder.text)
+            edits = same if same is not None else plan_unit(job, builder.unit())
+            if edits and _apply(builder, edits, job, record=same is None):
+                changed = True
+    return changed
 
 
 class DocxFormat:
@@ -240,11 +265,8 @@ class DocxFormat:
         """Return the document with the chosen values replaced, or None."""
         document = _open(data)
         changed = False
-        for where, blocks in _all_blocks(document):
-            for builder in _units(blocks, where):
-                edits = plan_unit(job, builder.unit())
-                if edits and _apply(builder, edits, job):
-                    changed = True
+        for where, blocks, twins in _all_stories(document):
+            changed |= _protect_story(where, blocks, twins, job)
         return _save(document) if changed else None
 
     def restore(self, name: str, data: bytes, job: Restoration) -> bytes | None:
