@@ -13,7 +13,9 @@ from districtguard.accounts.models import AuditEntry, User
 from districtguard.accounts.roles import Role
 from districtguard.inventory import jobs
 from districtguard.inventory.models import DataStore, FileState, ProtectionRun
+from districtguard.inventory.protection import progress_saver
 from districtguard.inventory.services import queue_scan
+from districtguard.pii.databases.outcomes import ProtectProgress
 from districtguard.pii.protection.cipher import ValueCipher
 from districtguard.pii.protection.tokens import TOKEN_RE
 from tests.inventory.test_database_stores import make_database
@@ -198,3 +200,34 @@ def test_people_who_may_not_protect_get_404_and_nothing_is_queued(
         assert response.status_code in (403, 404)
 
     assert not ProtectionRun.objects.exists()
+
+
+def test_a_long_run_shows_its_progress_on_the_page(
+    store: DataStore, director: User
+) -> None:
+    run = ProtectionRun.objects.create(
+        store=store,
+        path="all tables",
+        mode="redact",
+        requested_by=director,
+        status=ProtectionRun.Status.APPLYING,
+    )
+    saver = progress_saver(run, "result")
+
+    saver(ProtectProgress(1, 2, "staff", "write", 1500))
+
+    run.refresh_from_db()
+    assert run.result == {
+        "progress": {
+            "table_number": 2,
+            "tables_total": 2,
+            "table": "staff",
+            "phase": "write",
+            "rows": 1500,
+        }
+    }
+    page = signed_in(director).get(reverse("inventory:protection", args=[run.pk]))
+    text = page.content.decode()
+    assert "Protecting: table 2 of 2 (<code>staff</code>), 1500 rows rewritten" in text
+    assert "<h2>Result</h2>" not in text
+    assert 'http-equiv="refresh"' in text

@@ -117,7 +117,8 @@ def preview_protection(run_id: int) -> str:
         summary = protection.protect(run, dry_run=True)
     except (OSError, ProtectionError, FingerprintKeyError) as exc:
         run.status, run.error = ProtectionRun.Status.FAILED, str(exc)
-        run.save(update_fields=["status", "error"])
+        run.preview = {}  # no progress left showing
+        run.save(update_fields=["status", "error", "preview"])
         return f"failed: {exc}"
     run.preview = protection.counts(summary)
     run.status = ProtectionRun.Status.PREVIEWED
@@ -132,7 +133,8 @@ def apply_protection(run_id: int) -> str:
         summary = protection.protect(run, dry_run=False)
     except (OSError, ProtectionError, FingerprintKeyError) as exc:
         run.status, run.error = ProtectionRun.Status.FAILED, str(exc)
-        run.save(update_fields=["status", "error"])
+        run.result = {}  # no progress left showing
+        run.save(update_fields=["status", "error", "result"])
         audit.record(
             "inventory.protection_failed",
             actor_label="worker",

@@ -11,13 +11,15 @@ read-only session.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from districtguard.inventory.databases import ALL_TABLES, store_password
 from districtguard.inventory.models import DataStore, ProtectionRun
 from districtguard.inventory.scanning import detect_options
-from districtguard.pii.databases.outcomes import DatabaseProtection
-from districtguard.pii.databases.protect import protect_database
+from districtguard.pii.databases.outcomes import DatabaseProtection, ProtectProgress
+from districtguard.pii.databases.protect import ProgressCallback, protect_database
 from districtguard.pii.fingerprint import data_home
 from districtguard.pii.protection.edits import PROTECTABLE, Policy
 from districtguard.pii.protection.journal import journal_path
@@ -30,6 +32,7 @@ from districtguard.pii.protection.pipeline import (
 
 # How many tables a page or an audit entry lists one by one.
 MAX_TABLES_LISTED = 200
+PROGRESS_EVERY = 1.0  # seconds between progress writes of a database run
 
 
 def _services(mode: str, paths: list[Path]) -> Services:
@@ -50,12 +53,16 @@ def protect(
     """Run the protection ``run`` describes.
 
     Raise ``ProtectionError`` on bad keys and ``OSError`` when the file, the
-    folder, the database or the table cannot be reached.
+    folder, the database or the table cannot be reached. A database run shows
+    its progress on the page (under ``progress`` in the preview or the result).
     """
     options = detect_options()
     policy = Policy(options, options.rules.linked_elements & PROTECTABLE)
     if run.store.kind == DataStore.Kind.DATABASE:
-        return _protect_database(run, policy, dry_run=dry_run)
+        field = "preview" if dry_run else "result"
+        return _protect_database(
+            run, policy, dry_run=dry_run, on_progress=progress_saver(run, field)
+        )
     paths = (Path(run.path),)
     if not paths[0].exists():
         raise FileNotFoundError(f"{run.path} no longer exists")
@@ -64,8 +71,34 @@ def protect(
     return protect_paths(config, _services(run.mode, list(paths)))
 
 
+def progress_saver(run: ProtectionRun, field: str) -> ProgressCallback:
+    """Return a callback that writes a run's progress at most once a second."""
+    last = [-PROGRESS_EVERY]
+
+    def save(progress: ProtectProgress) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY:
+            return
+        last[0] = now
+        shown = {
+            "table_number": progress.tables_done + 1,
+            "tables_total": progress.tables_total,
+            "table": progress.table,
+            "phase": progress.phase,
+            "rows": progress.rows,
+        }
+        fields: dict[str, object] = {field: {"progress": shown}}
+        ProtectionRun.objects.filter(pk=run.pk).update(**fields)
+
+    return save
+
+
 def _protect_database(
-    run: ProtectionRun, policy: Policy, *, dry_run: bool
+    run: ProtectionRun,
+    policy: Policy,
+    *,
+    dry_run: bool,
+    on_progress: Callable[[ProtectProgress], None] | None = None,
 ) -> DatabaseProtection:
     services = _services(run.mode, [])
     include = () if run.path == ALL_TABLES else (run.path,)
@@ -77,6 +110,7 @@ def _protect_database(
         dry_run=dry_run,
         include=include,
         password=store_password(run.store),
+        on_progress=on_progress,
     )
     if result.error:
         raise OSError(result.error)

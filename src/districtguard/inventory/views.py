@@ -266,7 +266,15 @@ def protection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ProtectionRun.Status.PREVIEWING,
         ProtectionRun.Status.APPLYING,
     )
-    context = {"run": run, "refresh": busy}
+    # A database run keeps its progress where its counts will go.
+    progress = run.preview.get("progress") or run.result.get("progress")
+    context = {
+        "run": run,
+        "refresh": busy,
+        "progress": progress,
+        "preview": {} if "progress" in run.preview else run.preview,
+        "result": {} if "progress" in run.result else run.result,
+    }
     return render(request, "inventory/protection_detail.html", context)
 
 

@@ -362,12 +362,14 @@ class _TableWork:
 
     def _write_all(self, layout: Layout) -> None:
         after: Key | None = None
+        done = 0
         while True:
             batch = self._write_batch(layout, after)
             if batch is None:
                 return
             after = batch.last
-            self._report("write", self.rows_read)
+            done += len(batch.keys)
+            self._report("write", done)
 
     def _write_batch(self, layout: Layout, after: Key | None) -> Batch | None:
         """Rewrite the next batch in one transaction; roll it back unless verified."""
