@@ -184,7 +184,17 @@ def test_a_missing_password_variable_fails_clearly(
     assert "DG_TEST_NOT_SET" in run.error
 
 
-@pytest.mark.parametrize("role", [Role.TECH_STAFF, Role.SUPERINTENDENT, Role.STAFF])
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.TECH_STAFF,
+        Role.SUPERINTENDENT,
+        Role.COUNSEL,
+        Role.BOARD,
+        Role.AUDITOR,
+        Role.STAFF,
+    ],
+)
 def test_people_who_may_not_protect_get_404_and_nothing_is_queued(
     store: DataStore, sis: Path, role: Role
 ) -> None:
