@@ -304,6 +304,11 @@ class _TableWork:
                 f"hold {what}; change it to a text column of at least {width} "
                 "characters, then protect it"
             )
+        if kind == "spans":
+            return (
+                f"column {column.name}: a value found across it and the next "
+                "column cannot be rewritten in one of them"
+            )
         if kind == "key":
             return (
                 f"column {column.name} is part of the primary key: rows are found "
