@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 try:  # Hyperscan wheels exist for the common platforms; elsewhere use ``re`` alone.
     import hyperscan
@@ -61,8 +60,7 @@ REACH = 48  # longest candidate (23) plus margin, on either side of a hit
 ANCHOR_REACH = 96  # how far after a licence keyword a number is looked for
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A span that may be an element, and which branch of the expression found it."""
 
     start: int

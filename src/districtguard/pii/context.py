@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from districtguard.pii.documents.base import Cell, Record, TextUnit
 from districtguard.pii.keywords import STATE, KeywordIndex
@@ -19,8 +19,7 @@ WHOLE_RECORD_LIMIT = 2000
 LONG_PARAGRAPH = 4000
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
+class Label(NamedTuple):
     """The nearest keyword of one group: how far away, and its value (a state).
 
     ``values`` lists the values of every hit of the group, nearest first: a

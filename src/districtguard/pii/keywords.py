@@ -12,8 +12,8 @@ the ID keyword inside it.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 from itertools import product
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -296,8 +296,7 @@ WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class KeywordHit:
+class KeywordHit(NamedTuple):
     """A keyword found in text: where, which group, and (for states) which state."""
 
     start: int

@@ -9,7 +9,7 @@ negative one ("student id", "phone", "invoice") or there is no label.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from districtguard.pii import keywords as kw
 from districtguard.pii.candidates import Candidate
@@ -32,8 +32,7 @@ NONE = 1 << 30  # the distance of a label that is not there
 NEAR = 60  # a label this close is unmistakably about the value
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     """What a candidate was judged to be (no raw value is kept beyond this)."""
 
     element: Element

@@ -17,7 +17,6 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from districtguard.pii.names import (
@@ -51,8 +50,7 @@ _CITY_AFTER = re.compile(r",?\s+[A-Z]{2}\.?\s+\d{5}\b")
 _JOINERS = (" ", ", ")
 
 
-@dataclass(frozen=True, slots=True)
-class NameMatch:
+class NameMatch(NamedTuple):
     """A name found in text, with what the dictionaries made of it."""
 
     start: int
