@@ -77,12 +77,17 @@ def distinct_people(stores: Iterable[DataStore] | None = None) -> int:
     """Return the distinct values of the most common element: people, at least.
 
     Two files naming the same student by the same ID count once; across stores
-    too, when ``stores`` is ``None`` (the whole district).
+    too, when ``stores`` is ``None`` (the whole district). Names are counted
+    only where no number was found: a name kept in first- and last-name
+    columns is two name values for one person, and spellings vary, while each
+    person's SSN or account number is one value.
     """
     rows = Fingerprint.objects.all()
     if stores is not None:
         rows = rows.filter(store__in=list(stores))
-    return _most(rows.values("element").annotate(n=Count("fingerprint", distinct=True)))
+    per_element = rows.values("element").annotate(n=Count("fingerprint", distinct=True))
+    numbers = _most(per_element.exclude(element=NAME))
+    return numbers or _most(per_element.filter(element=NAME))
 
 
 def _most(rows: Any) -> int:
@@ -107,11 +112,7 @@ def refresh_totals(store: DataStore, day: dt.date | None = None) -> DataStore:
     unprotected = sums["unprotected"] or 0
     gaps = unprotected - excepted_records(store, active_exceptions(store, day))
     store.unprotected_statutory = max(gaps, 0)
-    store.people = _most(
-        Fingerprint.objects.filter(store=store)
-        .values("element")
-        .annotate(n=Count("fingerprint", distinct=True))
-    )
+    store.people = distinct_people([store])
     store.save(
         update_fields=[
             "files",
