@@ -3,8 +3,9 @@
 Run from the repository root: ``.venv/bin/python scripts/screenshots.py``. It
 migrates a throwaway SQLite installation, loads the demo district, signs a
 Director in with an authenticator code in Debian's Chromium, and saves the
-Director's dashboard, the audit log, the incident list, an incident, and the
-report form at phone size. Needs ``/usr/bin/chromium``.
+Director's dashboard, the audit log, the incident list, an incident, the
+report form at phone size, and the PII inventory (the stores, a store, a
+file's masked findings). Needs ``/usr/bin/chromium``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ SHOTS = (
     "incidents.png",
     "incident.png",
     "report-phone.png",
+    "inventory.png",
+    "inventory-store.png",
+    "inventory-file.png",
 )
 EMAIL = "dana.whitfield@demo.example.org"
 PASSWORD = "Lantern-Harbor-Orchard-71"  # noqa: S105 - a throwaway demo account
@@ -73,6 +77,12 @@ def main() -> int:
             page.screenshot(path=str(IMAGES / "incidents.png"), full_page=True)
             page.click("text=INC-")
             page.screenshot(path=str(IMAGES / "incident.png"), full_page=True)
+            page.goto(f"{base_url}/inventory/")
+            page.screenshot(path=str(IMAGES / "inventory.png"), full_page=True)
+            page.click("text=District office share (demo)")
+            page.screenshot(path=str(IMAGES / "inventory-store.png"), full_page=True)
+            page.click("table a[href*='/inventory/files/'] >> nth=0")
+            page.screenshot(path=str(IMAGES / "inventory-file.png"))
             page.set_viewport_size({"width": 390, "height": 844})
             page.goto(f"{base_url}/incidents/report/")
             page.screenshot(path=str(IMAGES / "report-phone.png"), full_page=True)
