@@ -24,6 +24,8 @@ from districtguard.pii.protection.base import ProtectionError
 from districtguard.pii.protection.edits import PROTECTABLE, Policy
 from districtguard.pii.protection.journal import journal_path
 from districtguard.pii.protection.pipeline import (
+    DGENC,
+    NATIVE,
     ProtectConfig,
     ProtectResult,
     ProtectSummary,
@@ -31,6 +33,11 @@ from districtguard.pii.protection.pipeline import (
     protect_paths,
 )
 from districtguard.pii.protection.report import FORMATS, print_protect_summary
+from districtguard.pii.protection.wholefile import (
+    PASSWORD_ENV,
+    PASSWORD_FILE_ENV,
+    load_file_password,
+)
 from districtguard.pii.reports.base import StdoutSink, TextSink
 from districtguard.pii.reports.progress import ScanProgress
 from districtguard.pii.rules import RULE_SETS
@@ -47,6 +54,8 @@ environment:
   DISTRICTGUARD_HOME      data folder: keys, journal (journal/), unprotect log
   DISTRICTGUARD_KEK       key-encryption key (or DISTRICTGUARD_KEK_FILE)
   DISTRICTGUARD_FINGERPRINT_KEY  as for scan
+  DISTRICTGUARD_FILE_PASSWORD    password for --whole-file native
+  DISTRICTGUARD_FILE_PASSWORD_FILE  file holding it (mode 0600), instead
 """
 
 
@@ -88,6 +97,16 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="in encrypt mode, leave files in no supported format as they are "
         "(default: encrypt them whole)",
+    )
+    add(
+        "--whole-file",
+        choices=[DGENC, NATIVE],
+        default=DGENC,
+        help="in encrypt mode, how files that cannot be protected value by value "
+        "are encrypted whole: dgenc (default; any file, beside it as NAME.dgenc, "
+        "opened with the keys) or native (PDF and Office files keep their name and "
+        "open in ordinary software with the password in "
+        "$DISTRICTGUARD_FILE_PASSWORD; other files still get dgenc)",
     )
     add(
         "--format",
@@ -170,7 +189,23 @@ def _services(args: argparse.Namespace, paths: list[Path]) -> Services:
         from districtguard.pii.protection.redaction import Redactor
 
         return Services(Redactor(), ring=ring)
-    return Services(cipher, cipher, ring)
+    return Services(cipher, cipher, ring, _file_password(args))
+
+
+def _file_password(args: argparse.Namespace) -> str | None:
+    if args.whole_file != NATIVE:
+        return None
+    try:
+        password = load_file_password()
+    except ProtectionError as exc:
+        raise UsageError(f"--whole-file native: {exc}") from None
+    if password is None:
+        raise UsageError(
+            f"--whole-file native needs the password PDF and Office files will "
+            f"open with: set {PASSWORD_ENV}, or {PASSWORD_FILE_ENV} to a file "
+            "(mode 0600) holding it; it is never taken from the command line"
+        )
+    return password
 
 
 def protect_config(args: argparse.Namespace) -> tuple[ProtectConfig, Services]:
@@ -182,6 +217,8 @@ def protect_config(args: argparse.Namespace) -> tuple[ProtectConfig, Services]:
     targets = (elements or rules.linked_elements) & PROTECTABLE
     if not targets:
         raise UsageError("--elements: names are never protected; choose an element")
+    if args.whole_file == NATIVE and args.mode != "encrypt":
+        raise UsageError("--whole-file native goes with --mode encrypt")
     if args.backup_dir is not None:
         for path in scan.paths:
             if args.backup_dir.resolve().is_relative_to(path.resolve()):
@@ -200,6 +237,7 @@ def protect_config(args: argparse.Namespace) -> tuple[ProtectConfig, Services]:
         follow_symlinks=scan.follow_symlinks,
         keep_unknown=args.keep_unknown,
         workers=args.workers,
+        whole_file=args.whole_file,
     )
     return config, services
 

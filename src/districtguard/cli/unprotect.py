@@ -17,6 +17,7 @@ from rich.console import Console
 from districtguard.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError
 from districtguard.pii.protection.base import ProtectionError
 from districtguard.pii.protection.unprotect import FAILED, unprotect_file
+from districtguard.pii.protection.wholefile import load_file_password
 from districtguard.pii.results import FileResult
 from districtguard.pii.walk import Filter, walk
 
@@ -34,6 +35,9 @@ exit codes:
 environment:
   DISTRICTGUARD_HOME      data folder: keys, unprotect-log.jsonl
   DISTRICTGUARD_KEK       key-encryption key (or DISTRICTGUARD_KEK_FILE)
+  DISTRICTGUARD_FILE_PASSWORD  password of PDF and Office files that
+                          protect --whole-file native encrypted
+                          (or DISTRICTGUARD_FILE_PASSWORD_FILE)
 """
 
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -45,9 +49,9 @@ def add_parser(commands: Any) -> None:
         "unprotect",
         help="restore values that protect --mode encrypt sealed",
         description="Restore the original values in files protected with\n"
-        "`districtguard protect --mode encrypt`, and decrypt whole-file-encrypted\n"
-        "(.dgenc) files. Needs the key; each use is logged. With --verify-log,\n"
-        "check the log of those uses instead.",
+        "`districtguard protect --mode encrypt`, and decrypt files encrypted whole\n"
+        "(.dgenc files; PDF and Office files with the file password). Needs the\n"
+        "key; each use is logged. With --verify-log, check that log instead.",
         epilog=UNPROTECT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -144,12 +148,16 @@ def restore(args: argparse.Namespace) -> int:
         cipher = ValueCipher(KeyRing.load())
     except ProtectionError as exc:
         raise UsageError(f"keys: {exc}") from None
+    try:
+        password = load_file_password()
+    except ProtectionError as exc:
+        raise UsageError(str(exc)) from None
     errors = Console(stderr=True)
     failed = restored = values = 0
     for item in walk(paths, Filter(exclude=("*.dgtmp-*",))):
         if isinstance(item, FileResult):
             continue
-        result = unprotect_file(item, cipher, args.user)
+        result = unprotect_file(item, cipher, args.user, password)
         failed += result.outcome == FAILED
         restored += result.values > 0
         values += result.values

@@ -134,6 +134,7 @@ class Journal:
             temp = entry.get("temp")
             if isinstance(temp, str):
                 Path(temp).unlink(missing_ok=True)
+                _remove_partial(Path(temp))
             target = entry.get("target")
             if isinstance(target, str) and entry["op"] == "begin":
                 _remove_partial(Path(target))
@@ -148,7 +149,7 @@ class Journal:
 def _remove_partial(target: Path) -> None:
     """Remove what a whole-file encryption cut short left beside ``target``.
 
-    The encrypted file appears only by a rename once complete, but its
+    An encrypted file appears only by a rename once complete, but its own
     temporary file (``.name.dgtmp-XXXX``) may be left.
     """
     with contextlib.suppress(OSError):

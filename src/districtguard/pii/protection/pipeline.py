@@ -41,9 +41,15 @@ from districtguard.pii.protection.keys import KeyRing
 from districtguard.pii.protection.rewrite import UNKNOWN, protect_document
 from districtguard.pii.protection.tokens import TOKEN_RE
 from districtguard.pii.protection.wholefile import (
+    NATIVE_LABELS,
     encrypt_file,
+    encrypt_native,
     encrypted_name,
+    file_digest,
     is_encrypted_file,
+    native_kind,
+    natively_encrypted,
+    verify_native,
 )
 from districtguard.pii.results import FileResult, ScanSummary, Status
 from districtguard.pii.walk import Filter, walk
@@ -60,6 +66,10 @@ NOT_PROTECTED = "not-protected"
 SKIPPED = "skipped"
 FAILED = "failed"
 
+# How files that cannot be protected value by value are encrypted whole.
+DGENC = "dgenc"  # DistrictGuard's own format, beside: name.pdf.dgenc
+NATIVE = "native"  # PDF and Office files: their own password encryption, in place
+
 _STATUS: dict[str, Status] = {NOT_PROTECTED: "failed", FAILED: "failed"}
 _STATUS[SKIPPED] = "skipped"
 
@@ -69,12 +79,14 @@ class Services:
     """What protection needs from the keys: a protector, and for encryption more.
 
     ``restorer`` (the cipher itself in encrypt mode) proves each round trip;
-    ``ring`` encrypts whole files and backups.
+    ``ring`` encrypts whole files and backups; ``password`` opens PDF and
+    Office files encrypted with their own format's encryption.
     """
 
     protector: ValueProtector
     restorer: TokenRestorer | None = None
     ring: KeyRing | None = None
+    password: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +104,7 @@ class ProtectConfig:
     keep_unknown: bool = False
     ignore: tuple[Path, ...] = ()
     workers: int = 1
+    whole_file: str = DGENC
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +231,10 @@ class Protector:
             str(path.absolute()), sha
         ):
             return _result(path, UNCHANGED, "done in an earlier run", size=len(data))
+        kind = natively_encrypted(data)
+        if kind is not None:
+            reason = f"{NATIVE_LABELS[kind]}: opens only with its password"
+            return _result(path, ALREADY, reason, size=len(data))
         job = Job(
             config.policy,
             self.services.protector,
@@ -229,13 +246,22 @@ class Protector:
             new = protect_document(path.name, data, job)
         except ProtectionError as exc:
             reason = f"cannot be protected in place: {exc}"
+            if kind := self._native_kind(path, data, job):
+                return self._native(path, info, data, job, reason, kind)
             return _result(path, NOT_PROTECTED, reason, size=len(data), job=job)
         except Exception as exc:
             reason = verify.describe(exc)
             return _result(path, FAILED, reason, size=len(data), job=job)
+        if job.whole_file and (kind := self._native_kind(path, data, job)):
+            return self._native(path, info, data, job, job.whole_file, kind)
         if job.whole_file:
             return self._whole(path, data, job)
         left = _left_alone(job)
+        if left and (kind := self._native_kind(path, data, job)):
+            reason = f"{len(left)} values cannot be protected in place " + (
+                f"({left[0].action.removeprefix('skipped:')})"
+            )
+            return self._native(path, info, data, job, reason, kind)
         if new is None and not (config.dry_run and job.protected):
             if left:
                 reason = f"{len(left)} values cannot be protected in place " + (
@@ -275,6 +301,54 @@ class Protector:
             self._step("abandoned", path)
             raise
         self._step("done", path, after=digest(new))
+
+    def _native_kind(self, path: Path, data: bytes, job: Job) -> str | None:
+        """Return the native encryption this file gets instead, if any."""
+        if self.config.whole_file != NATIVE or job.mode != "encrypt":
+            return None
+        return native_kind(path.name, data)
+
+    def _native(
+        self,
+        path: Path,
+        info: os.stat_result,
+        data: bytes,
+        job: Job,
+        why: str,
+        kind: str,
+    ) -> ProtectResult:
+        """Encrypt a PDF or Office file whole with its own password encryption.
+
+        The same steps as a rewrite: beside, verified, renamed over the original.
+        """
+        reason = f"{why}; {NATIVE_LABELS[kind]}"
+        size = len(data)
+        if self.config.dry_run:
+            return _result(path, WOULD_ENCRYPT_WHOLE, reason, size=size, job=job)
+        password = self.services.password
+        if not password:
+            raise ProtectionError("native encryption needs the file password")
+        temp = atomic.temp_path(path).absolute()
+        self._step("begin", path, temp=str(temp), before=digest(data))
+        try:
+            encrypt_native(path, temp, kind, password)
+            temp.chmod(stat.S_IMODE(info.st_mode))
+            with contextlib.suppress(PermissionError):
+                os.chown(temp, info.st_uid, info.st_gid)
+            crash_point()
+            verify_native(temp, data, kind, password)
+            self._backup(path, data)
+            after = file_digest(temp)
+            self._step("ready", path, temp=str(temp), after=after)
+            atomic.replace(temp, path)
+            crash_point()
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+            self._step("abandoned", path)
+            raise
+        self._step("done", path, after=after)
+        return _result(path, ENCRYPTED_WHOLE, reason, size=size, job=job)
 
     def _whole(self, path: Path, data: bytes, job: Job) -> ProtectResult:
         size = len(data)
@@ -393,8 +467,10 @@ def protect_paths(
 
 __all__ = [
     "ALREADY",
+    "DGENC",
     "ENCRYPTED_WHOLE",
     "FAILED",
+    "NATIVE",
     "NOT_PROTECTED",
     "PROTECTED",
     "PROTECTED_IN_PART",

@@ -4,7 +4,9 @@ Each use is written to the unprotect log (who, when, which file, how many
 values) *before* the restored file replaces the protected one, so no
 decryption happens unrecorded. Files are replaced the same way protection
 replaces them: beside, flushed, renamed. A wrong key or an altered token is a
-clear error for that file and nothing is written.
+clear error for that file and nothing is written. PDF and Office files that
+``protect --whole-file native`` encrypted with their own format's encryption
+are decrypted in place with the file password.
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ from districtguard.pii.protection.rewrite import Restoration, restore_document
 from districtguard.pii.protection.tokens import TOKEN_RE
 from districtguard.pii.protection.verify import describe
 from districtguard.pii.protection.wholefile import (
+    NATIVE_LABELS,
+    PASSWORD_ENV,
+    PASSWORD_FILE_ENV,
     SUFFIX,
     decrypt_file,
+    decrypt_native,
     is_encrypted_file,
+    natively_encrypted,
 )
 
 RESTORED = "restored"
@@ -53,12 +60,21 @@ class UnprotectResult:
 
 
 def unprotect_file(
-    path: Path, cipher: ValueCipher, user: str | None = None
+    path: Path,
+    cipher: ValueCipher,
+    user: str | None = None,
+    password: str | None = None,
 ) -> UnprotectResult:
-    """Restore one file; never raise for a bad file."""
+    """Restore one file; never raise for a bad file.
+
+    ``password`` opens files under native PDF or Office encryption.
+    """
     try:
         if is_encrypted_file(path):
             return _whole(path, cipher, user)
+        kind = natively_encrypted(path.read_bytes())
+        if kind is not None:
+            return _native(path, kind, password, user)
         return _values(path, cipher, user)
     except (ProtectionError, OSError) as exc:
         return UnprotectResult(str(path), FAILED, reason=describe(exc))
@@ -104,6 +120,24 @@ def _whole(path: Path, cipher: ValueCipher, user: str | None) -> UnprotectResult
         atomic.replace(plain, target)
     path.unlink()
     atomic.fsync_dir(path.parent)
+    return UnprotectResult(str(path), DECRYPTED_WHOLE, 1)
+
+
+def _native(
+    path: Path, kind: str, password: str | None, user: str | None
+) -> UnprotectResult:
+    if password is None:
+        raise ProtectionError(
+            f"opens only with a password ({NATIVE_LABELS[kind]}): set "
+            f"{PASSWORD_ENV} or {PASSWORD_FILE_ENV} to decrypt it"
+        )
+    info = path.stat()
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".dgtmp-") as folder:
+        plain = Path(folder) / "plain"
+        decrypt_native(path, plain, kind, password)
+        plain.chmod(info.st_mode & 0o7777)
+        record_unprotect(path, 1, user)
+        atomic.replace(plain, path)
     return UnprotectResult(str(path), DECRYPTED_WHOLE, 1)
 
 

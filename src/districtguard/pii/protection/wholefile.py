@@ -18,6 +18,9 @@ Two ways, both authenticated:
   encryption (msoffcrypto-tool, AES-256). The password is the caller's: a
   district may choose one, or :func:`derive_password` gives a per-file password
   from a data key and a label (the same ring and label give it back).
+  ``protect --whole-file native`` takes the district's from the environment
+  (:func:`load_file_password`), and :func:`verify_native` proves a result opens
+  with it, not without it, and gives back the original.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ import io
 import os
 import secrets
 import struct
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,6 +49,17 @@ from districtguard.pii.protection.base import ProtectionError
 from districtguard.pii.protection.keys import KeyRing
 from districtguard.pii.protection.tokens import is_kid
 
+# Names of environment variables, not passwords.
+PASSWORD_ENV = "DISTRICTGUARD_FILE_PASSWORD"  # noqa: S105
+PASSWORD_FILE_ENV = "DISTRICTGUARD_FILE_PASSWORD_FILE"  # noqa: S105
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # the container of encrypted Office
+OFFICE_SUFFIXES = frozenset({".docx", ".docm", ".xlsx", ".xlsm", ".pptx", ".pptm"})
+PDF = "pdf"
+OFFICE = "office"
+NATIVE_LABELS = {
+    PDF: "PDF AES-256 password encryption",
+    OFFICE: "Office AES-256 password encryption",
+}
 MAGIC = b"DGFE"
 FORMAT_VERSION = 1
 SUFFIX = ".dgenc"
@@ -296,6 +311,120 @@ def decrypt_office(src: Path, dst: Path, password: str) -> None:
         tmp.write_bytes(out.getvalue())
 
 
+def load_file_password(environ: Mapping[str, str] | None = None) -> str | None:
+    """Return the password for native encryption from the environment, or None.
+
+    ``DISTRICTGUARD_FILE_PASSWORD`` holds it, or ``..._FILE`` names a file
+    (mode 0600, one line) that does. Never taken from the command line, where
+    other users could read it in the process list.
+    """
+    env = os.environ if environ is None else environ
+    named = env.get(PASSWORD_FILE_ENV)
+    if named:
+        path = Path(named)
+        try:
+            info = path.stat()
+            if info.st_mode & 0o077:
+                raise FileCipherError(
+                    f"password file {path} is open to group or others; "
+                    f"run: chmod 600 {path}"
+                )
+            text = path.read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise FileCipherError(
+                f"cannot read password file {path}: {reason}"
+            ) from None
+    else:
+        text = env.get(PASSWORD_ENV, "")
+        if not text:
+            return None
+    if not text.strip():
+        raise FileCipherError("the file password is empty")
+    return text
+
+
+def native_kind(name: str, data: bytes) -> str | None:
+    """Return which native encryption fits ``data`` (``pdf``, ``office``) or None."""
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"PK") and Path(name).suffix.lower() in OFFICE_SUFFIXES:
+        return OFFICE
+    return None
+
+
+def natively_encrypted(data: bytes) -> str | None:
+    """Return the kind of a file already under native password encryption, or None."""
+    if data.startswith(OLE_MAGIC):
+        with contextlib.suppress(Exception):  # not an Office file after all
+            if msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted():
+                return OFFICE
+        return None
+    if native_kind("", data) == PDF and b"/Encrypt" in data:
+        try:
+            pikepdf.open(io.BytesIO(data)).close()
+        except pikepdf.PasswordError:
+            return PDF
+        except pikepdf.PdfError:
+            return None
+    return None
+
+
+def encrypt_native(src: Path, dst: Path, kind: str, password: str) -> None:
+    """Write ``src`` to ``dst`` under its format's own password encryption."""
+    if kind == PDF:
+        encrypt_pdf(src, dst, password)
+    else:
+        encrypt_office(src, dst, password)
+
+
+def decrypt_native(src: Path, dst: Path, kind: str, password: str) -> None:
+    """Write an unencrypted copy of the natively encrypted ``src`` to ``dst``."""
+    if kind == PDF:
+        decrypt_pdf(src, dst, password)
+    else:
+        decrypt_office(src, dst, password)
+
+
+def verify_native(encrypted: Path, original: bytes, kind: str, password: str) -> None:
+    """Raise :class:`FileCipherError` unless ``encrypted`` is right.
+
+    It must not open without the password, and must open with it to the
+    original: the same bytes for Office files; for a PDF (which pikepdf writes
+    its own way) the same pages, each with the same content streams.
+    """
+    data = encrypted.read_bytes()
+    if natively_encrypted(data) != kind:
+        raise FileCipherError("the encrypted file opens without the password")
+    with tempfile.TemporaryDirectory(dir=encrypted.parent, prefix=".dgtmp-") as tmp:
+        plain = Path(tmp) / "plain"
+        decrypt_native(encrypted, plain, kind, password)
+        if kind == OFFICE:
+            same = plain.read_bytes() == original
+        else:
+            same = _pages(plain.read_bytes()) == _pages(original)
+    if not same:
+        raise FileCipherError("the encrypted file does not open to the original")
+
+
+def _pages(data: bytes) -> list[bytes]:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return [
+            b"".join(
+                stream.read_bytes() for stream in _streams(page.obj.get("/Contents"))
+            )
+            for page in pdf.pages
+        ]
+
+
+def _streams(contents: object) -> list[pikepdf.Stream]:
+    if isinstance(contents, pikepdf.Stream):
+        return [contents]
+    if isinstance(contents, pikepdf.Array):
+        return [item for item in contents if isinstance(item, pikepdf.Stream)]
+    return []
+
+
 def file_digest(path: Path) -> str:
     """Return the SHA-256 of a file, read in chunks."""
     digest = hashlib.sha256()
@@ -307,20 +436,31 @@ def file_digest(path: Path) -> str:
 
 __all__ = [
     "CHUNK",
+    "NATIVE_LABELS",
+    "OFFICE",
+    "PASSWORD_ENV",
+    "PASSWORD_FILE_ENV",
+    "PDF",
     "SUFFIX",
     "TEMP_MARK",
     "FileCipherError",
     "decrypt_file",
+    "decrypt_native",
     "decrypt_office",
     "decrypt_pdf",
     "decrypt_stream",
     "decrypted_name",
     "derive_password",
     "encrypt_file",
+    "encrypt_native",
     "encrypt_office",
     "encrypt_pdf",
     "encrypt_stream",
     "encrypted_name",
     "file_digest",
     "is_encrypted_file",
+    "load_file_password",
+    "native_kind",
+    "natively_encrypted",
+    "verify_native",
 ]
