@@ -6,8 +6,9 @@ Run: ``.venv/bin/python benchmarks/cluster.py [--prose-mb 300] [--dense-mb 12]
 [--files 3000] [--repeat 3]``. Writes the corpus to a temporary folder, reads it
 once so every run finds it in the page cache, scans it in this process (no Dask,
 for reference), then on a LocalCluster of 1 and of 2 single-threaded worker
-processes, and prints a markdown table (best and median of the repeats, and
-the CPU time of this process: walking, Dask's scheduler, gathering results).
+processes, and prints a markdown table (best and median of the repeats, the
+CPU time of this process: walking, Dask's scheduler and nannies, gathering
+results; and the CPU time of the worker processes).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from distributed import LocalCluster
+from distributed import Client, LocalCluster
 
 from common import OPTIONS, clean_prose, dense_text
 from districtguard.pii.cluster import scan_paths_on_cluster
@@ -82,22 +83,40 @@ def _cluster(workers: int) -> LocalCluster:
     )
 
 
-def _timed(run: Callable[[], ScanSummary]) -> tuple[float, float, ScanSummary]:
-    """Return wall-clock seconds, this process's CPU seconds, and the summary."""
-    start, cpu = time.perf_counter(), time.process_time()
+def _cpu(client: Client | None) -> float:
+    """Return the CPU seconds the cluster's worker processes have used so far."""
+    if client is None:
+        return 0.0
+    used: dict[str, float] = client.run(time.process_time)
+    return sum(used.values())
+
+
+def _timed(
+    run: Callable[[], ScanSummary], workers: Client | None
+) -> tuple[float, float, float, ScanSummary]:
+    """Return wall-clock seconds, CPU seconds here and on the workers, the summary."""
+    start, cpu, used = time.perf_counter(), time.process_time(), _cpu(workers)
     summary = run()
-    return time.perf_counter() - start, time.process_time() - cpu, summary
+    wall, here = time.perf_counter() - start, time.process_time() - cpu
+    return wall, here, _cpu(workers) - used, summary
 
 
 Times = dict[str, list[float]]
 
 
-def _measure(config: ScanConfig, repeat: int) -> tuple[Times, Times, int]:
+def _measure(config: ScanConfig, repeat: int) -> tuple[Times, Times, Times, int]:
     """Time the three ways in turn, ``repeat`` rounds, so load hits them alike."""
     times: Times = {LOCAL: [], ONE: [], TWO: []}
     cpu: Times = {LOCAL: [], ONE: [], TWO: []}
+    worker_cpu: Times = {LOCAL: [], ONE: [], TWO: []}
     findings = 0
-    with _cluster(1) as one, _cluster(2) as two:
+    with (
+        _cluster(1) as one,
+        _cluster(2) as two,
+        Client(one) as one_client,
+        Client(two) as two_client,
+    ):
+        clients = {LOCAL: None, ONE: one_client, TWO: two_client}
         runs: dict[str, Callable[[], ScanSummary]] = {
             LOCAL: lambda: scan_paths(config),
             ONE: lambda: scan_paths_on_cluster(config, str(one.scheduler_address)),
@@ -109,11 +128,12 @@ def _measure(config: ScanConfig, repeat: int) -> tuple[Times, Times, int]:
             scan_paths_on_cluster(warm, str(cluster.scheduler_address))
         for _ in range(repeat):
             for label, run in runs.items():
-                seconds, used, summary = _timed(run)
+                seconds, used, on_workers, summary = _timed(run, clients[label])
                 times[label].append(seconds)
                 cpu[label].append(used)
+                worker_cpu[label].append(on_workers)
                 findings = summary.findings_total
-    return times, cpu, findings
+    return times, cpu, worker_cpu, findings
 
 
 def main() -> None:
@@ -131,19 +151,23 @@ def main() -> None:
         _read_all(folder)
         config = ScanConfig(paths=(folder,), options=OPTIONS)
         files = sum(1 for path in folder.rglob("*") if path.is_file())
-        times, cpu, findings = _measure(config, args.repeat)
+        times, cpu, worker_cpu, findings = _measure(config, args.repeat)
     print(
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} cores; corpus {size / 1e6:,.0f} MB in {files:,} files, "
         f"{findings:,} findings; {args.repeat} rounds"
     )
-    print("| run | best s | median s | MB/s (median) | CPU s here (median) |")
-    print("|---|---|---|---|---|")
+    print(
+        "| run | best s | median s | MB/s (median) | CPU s here (median) "
+        "| CPU s on workers (median) |"
+    )
+    print("|---|---|---|---|---|---|")
     for label, seconds in times.items():
         best, median = min(seconds), statistics.median(seconds)
         here = statistics.median(cpu[label])
+        there = statistics.median(worker_cpu[label])
         row = f"{best:.2f} | {median:.2f} | {size / median / 1e6:.0f} | {here:.2f}"
-        print(f"| {label} | {row} |")
+        print(f"| {label} | {row} | {there:.2f} |")
     best = min(times[ONE]) / min(times[TWO])
     median = statistics.median(times[ONE]) / statistics.median(times[TWO])
     print(f"\nspeed-up, 2 workers over 1: {median:.2f}x median, {best:.2f}x best")
