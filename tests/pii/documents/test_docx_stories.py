@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from districtguard.pii.documents import file_source, read_source
-from districtguard.pii.documents.base import ReadContext
+from districtguard.pii.documents.base import DocumentError, ReadContext
 from districtguard.pii.elements import Element
+from districtguard.pii.protection.wholefile import encrypt_office
 from districtguard.pii.scanner import scan_file
 from tests.pii.protection.protecthelp import OPTIONS
 from tests.pii.protection.wordparts import (
@@ -80,3 +81,12 @@ def test_the_scan_finds_the_value_in_every_story(document: Path) -> None:
     }
     assert all(f.statutory for f in ssns)
     assert [f.element for f in result.findings].count(Element.PAYMENT_CARD) == 1
+
+
+def test_a_password_encrypted_document_says_so(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(word_with_every_story())
+    locked = tmp_path / "locked.docx"
+    encrypt_office(plain, locked, "a password made up for the test")
+    with pytest.raises(DocumentError, match=r"^encrypted Word document: cannot read"):
+        list(read_source(file_source(locked), ReadContext()))

@@ -58,6 +58,7 @@ _PARTS = (
 PartFactory.part_type_for.setdefault(CONTENT_TYPE.WML_FOOTNOTES, XmlPart)
 PartFactory.part_type_for.setdefault(CONTENT_TYPE.WML_ENDNOTES, XmlPart)
 
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _TEXT_BOX = qn("w:txbxContent")
 _P = qn("w:p")
@@ -192,6 +193,12 @@ class DocxReader:
     def read(self, source: Source, context: ReadContext) -> Iterator[TextUnit]:
         """Yield paragraph runs and each table, then every other story."""
         with source.open() as handle:
+            if handle.read(len(_OLE_MAGIC)) == _OLE_MAGIC:
+                # Word's password encryption wraps the package in an OLE file.
+                raise DocumentError(
+                    "encrypted Word document: cannot read without the password"
+                )
+            handle.seek(0)
             check_container(handle, context, KIND)
             try:
                 document = docx.Document(handle)
