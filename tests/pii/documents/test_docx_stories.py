@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from districtguard.pii.documents import file_source, read_source
-from districtguard.pii.documents.base import DocumentError, ReadContext
+from districtguard.pii.documents.base import EncryptedDocument, ReadContext
 from districtguard.pii.elements import Element
 from districtguard.pii.protection.wholefile import encrypt_office
 from districtguard.pii.scanner import scan_file
@@ -88,5 +88,5 @@ def test_a_password_encrypted_document_says_so(tmp_path: Path) -> None:
     plain.write_bytes(word_with_every_story())
     locked = tmp_path / "locked.docx"
     encrypt_office(plain, locked, "a password made up for the test")
-    with pytest.raises(DocumentError, match=r"^encrypted Word document: cannot read"):
+    with pytest.raises(EncryptedDocument, match=r"^encrypted Word document"):
         list(read_source(file_source(locked), ReadContext()))

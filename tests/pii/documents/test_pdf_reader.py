@@ -15,7 +15,12 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from districtguard.pii.documents import file_source, read_source
-from districtguard.pii.documents.base import DocumentError, ReadContext, TextUnit
+from districtguard.pii.documents.base import (
+    DocumentError,
+    EncryptedDocument,
+    ReadContext,
+    TextUnit,
+)
 
 SSN = "078-05-1120"  # the well-known specimen number, never issued to a person
 
@@ -143,12 +148,13 @@ def test_page_that_fails_is_reported_and_the_rest_is_read(tmp_path: Path) -> Non
     assert context.problems[0].startswith("page 2 could not be read: ")
 
 
-def test_password_protected_pdf_is_a_clear_error(tmp_path: Path) -> None:
+def test_password_protected_pdf_is_skipped_as_protected(tmp_path: Path) -> None:
     locked = StandardEncryption("user-secret", ownerPassword="owner-secret")
     path = write_pdf(tmp_path / "locked.pdf", [["Hidden"]], encrypt=locked)
 
     with pytest.raises(
-        DocumentError, match=r"^encrypted PDF: cannot read without the password$"
+        EncryptedDocument,
+        match=r"^encrypted PDF \(password\): protected as a whole, contents not read$",
     ):
         read(path)
 

@@ -21,6 +21,18 @@ class SkippedDocument(Exception):
     """A file is deliberately not scanned (unknown binary format, excluded type)."""
 
 
+class EncryptedDocument(SkippedDocument):
+    """A file encrypted with a password: protected as a whole, its contents unread.
+
+    Encryption is what the law's safe harbour asks for, so such a file is not a
+    failure (which would make every later scan partial) but a skip that says why.
+    """
+
+
+# The container of password-encrypted Word, Excel and PowerPoint files.
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """A span of a unit's text that is one record: a row, an object, a paragraph."""

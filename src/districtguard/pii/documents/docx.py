@@ -30,9 +30,11 @@ from docx.types import ProvidesStoryPart
 
 from districtguard.pii.documents.archive import check_container, describe_failure
 from districtguard.pii.documents.base import (
+    OLE_MAGIC,
     Cell,
     Column,
     DocumentError,
+    EncryptedDocument,
     ReadContext,
     Record,
     Source,
@@ -58,7 +60,6 @@ _PARTS = (
 PartFactory.part_type_for.setdefault(CONTENT_TYPE.WML_FOOTNOTES, XmlPart)
 PartFactory.part_type_for.setdefault(CONTENT_TYPE.WML_ENDNOTES, XmlPart)
 
-_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _TEXT_BOX = qn("w:txbxContent")
 _P = qn("w:p")
@@ -193,10 +194,11 @@ class DocxReader:
     def read(self, source: Source, context: ReadContext) -> Iterator[TextUnit]:
         """Yield paragraph runs and each table, then every other story."""
         with source.open() as handle:
-            if handle.read(len(_OLE_MAGIC)) == _OLE_MAGIC:
+            if handle.read(len(OLE_MAGIC)) == OLE_MAGIC:
                 # Word's password encryption wraps the package in an OLE file.
-                raise DocumentError(
-                    "encrypted Word document: cannot read without the password"
+                raise EncryptedDocument(
+                    "encrypted Word document (password): protected as a whole, "
+                    "contents not read"
                 )
             handle.seek(0)
             check_container(handle, context, KIND)

@@ -21,6 +21,7 @@ from pdfminer.psexceptions import PSEOF
 
 from districtguard.pii.documents.base import (
     DocumentError,
+    EncryptedDocument,
     ReadContext,
     Record,
     Source,
@@ -94,9 +95,14 @@ def _pages(handle: IO[bytes], context: ReadContext) -> Iterator[PDFPage]:
         pages = PDFPage.create_pages(document)
         first = next(pages, None)
     except PDFPasswordIncorrect:
-        raise DocumentError("encrypted PDF: cannot read without the password") from None
+        raise EncryptedDocument(
+            "encrypted PDF (password): protected as a whole, contents not read"
+        ) from None
     except PDFEncryptionError:
-        raise DocumentError("encrypted PDF: unsupported encryption") from None
+        raise EncryptedDocument(
+            "encrypted PDF (an encryption the reader does not support): "
+            "contents not read"
+        ) from None
     except Exception as exc:  # a hostile file can fail anywhere in pdfminer
         raise DocumentError(
             f"not a readable PDF: {describe_pdf_failure(exc)}"

@@ -15,9 +15,11 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from districtguard.pii.documents.archive import check_container, describe_failure
 from districtguard.pii.documents.base import (
+    OLE_MAGIC,
     Cell,
     Column,
     DocumentError,
+    EncryptedDocument,
     ReadContext,
     Record,
     Source,
@@ -109,6 +111,13 @@ class XlsxReader:
     def read(self, source: Source, context: ReadContext) -> Iterator[TextUnit]:
         """Yield the rows of every worksheet, at most about a chunk per unit."""
         with source.open() as handle:
+            if handle.read(len(OLE_MAGIC)) == OLE_MAGIC:
+                # Excel's password encryption wraps the package in an OLE file.
+                raise EncryptedDocument(
+                    "encrypted Excel workbook (password): protected as a whole, "
+                    "contents not read"
+                )
+            handle.seek(0)
             check_container(handle, context, KIND)
             try:
                 workbook = load_workbook(handle, read_only=True, data_only=True)
