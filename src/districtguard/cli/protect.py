@@ -11,6 +11,11 @@ from typing import Any
 from rich.console import Console
 
 from districtguard.cli.common import EXIT_OK, EXIT_PARTIAL, UsageError, open_report
+from districtguard.cli.databases import (
+    add_database_options,
+    check_database_arguments,
+    run_databases,
+)
 from districtguard.cli.scan import (
     _confidence,
     _elements,
@@ -72,7 +77,7 @@ def add_parser(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = parser.add_argument
-    add("paths", nargs="+", metavar="PATH", help="files and folders to protect")
+    add("paths", nargs="*", metavar="PATH", help="files and folders to protect")
     add(
         "--mode",
         choices=["redact", "encrypt"],
@@ -123,6 +128,7 @@ def add_parser(commands: Any) -> None:
         help="comma-separated elements to protect (default: those of the rule "
         "set; names are never protected)",
     )
+    add_database_options(add, "protect")
     _add_scan_options(add)
     parser.set_defaults(run=run, demo=False, fail_on_findings=None)
 
@@ -181,9 +187,8 @@ def _services(args: argparse.Namespace, paths: list[Path]) -> Services:
     try:
         ring = KeyRing.load(protected=paths)
     except ProtectionError as exc:
-        raise UsageError(
-            f"keys: {exc} (create them with `districtguard keys create`)"
-        ) from None
+        hint = "" if "keys create" in str(exc) else " (`districtguard keys create`)"
+        raise UsageError(f"keys: {exc}{hint}") from None
     cipher = ValueCipher(ring)
     if args.mode == "redact":
         from districtguard.pii.protection.redaction import Redactor
@@ -219,6 +224,11 @@ def protect_config(args: argparse.Namespace) -> tuple[ProtectConfig, Services]:
         raise UsageError("--elements: names are never protected; choose an element")
     if args.whole_file == NATIVE and args.mode != "encrypt":
         raise UsageError("--whole-file native goes with --mode encrypt")
+    if args.database and (args.backup_dir is not None or args.whole_file == NATIVE):
+        raise UsageError(
+            "--backup-dir and --whole-file native are for files; back a database "
+            "up with its own tools before protecting it"
+        )
     if args.backup_dir is not None:
         for path in scan.paths:
             if args.backup_dir.resolve().is_relative_to(path.resolve()):
@@ -244,7 +254,12 @@ def protect_config(args: argparse.Namespace) -> tuple[ProtectConfig, Services]:
 
 def run(args: argparse.Namespace) -> int:
     """Protect, write the chosen format, print the summary, return the exit code."""
+    check_database_arguments(args)
+    if not args.paths and not args.database:
+        raise UsageError("give at least one PATH to protect (or --database URL)")
     config, services = protect_config(args)
+    if args.database:
+        return _protect_databases(args, config, services)
     errors = Console(stderr=True)
     output = open_report(args.output)
     if output is not None:
@@ -268,6 +283,27 @@ def run(args: argparse.Namespace) -> int:
     if args.format != "table" or output is not None:
         print_protect_summary(errors, summary)
     return _exit_code(summary)
+
+
+def _protect_databases(
+    args: argparse.Namespace, config: ProtectConfig, services: Services
+) -> int:
+    """Protect the tables of each ``--database``: every row, in verified batches."""
+    from districtguard.pii.databases import protect_database
+
+    return run_databases(
+        args,
+        lambda url, on_progress: protect_database(
+            url,
+            config.policy,
+            services.protector,
+            restorer=services.restorer,
+            dry_run=config.dry_run,
+            include=args.table,
+            exclude=args.skip_table,
+            on_progress=on_progress,
+        ),
+    )
 
 
 def _exit_code(summary: ProtectSummary) -> int:

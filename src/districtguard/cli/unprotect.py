@@ -15,6 +15,11 @@ from typing import Any
 from rich.console import Console
 
 from districtguard.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError
+from districtguard.cli.databases import (
+    add_database_options,
+    check_database_arguments,
+    run_databases,
+)
 from districtguard.pii.protection.base import ProtectionError
 from districtguard.pii.protection.unprotect import FAILED, unprotect_file
 from districtguard.pii.protection.wholefile import load_file_password
@@ -59,9 +64,10 @@ def add_parser(commands: Any) -> None:
     add("paths", nargs="*", metavar="PATH", help="files and folders to restore")
     add(
         "--format",
-        choices=["table", "jsonl"],
+        choices=["table", "jsonl", "json"],
         default="table",
-        help="a line per file for people, or JSON lines (default table)",
+        help="a line per file for people, or JSON lines (default table; json "
+        "only with --database)",
     )
     add("--user", help="who is restoring, for the log (default: the login name)")
     add("--no-progress", action="store_true", help="accepted for symmetry with scan")
@@ -77,20 +83,50 @@ def add_parser(commands: Any) -> None:
         help="with --verify-log: a head hash noted earlier; it must still be a "
         "line of the log (catches removed newest lines or an edited last line)",
     )
+    add_database_options(add, "restore")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Restore every file under the paths, or check the log; return the exit code."""
     if args.verify_log:
-        if args.paths:
-            raise UsageError("--verify-log takes no PATH")
+        if args.paths or args.database:
+            raise UsageError("--verify-log takes no PATH or --database")
         return verify_log(args.expect_head, args.format)
     if args.expect_head is not None:
         raise UsageError("--expect-head goes with --verify-log")
+    check_database_arguments(args)
+    if args.database:
+        return restore_databases(args)
+    if args.format == "json":
+        raise UsageError("--format json goes with --database; use jsonl for files")
     if not args.paths:
-        raise UsageError("give at least one PATH to restore (or --verify-log)")
+        raise UsageError(
+            "give at least one PATH to restore (or --database, or --verify-log)"
+        )
     return restore(args)
+
+
+def restore_databases(args: argparse.Namespace) -> int:
+    """Decrypt the tokens in each ``--database``, each batch logged before commit."""
+    from districtguard.pii.databases import unprotect_database
+    from districtguard.pii.protection.cipher import ValueCipher
+    from districtguard.pii.protection.keys import KeyRing
+
+    try:
+        cipher = ValueCipher(KeyRing.load())
+    except ProtectionError as exc:
+        raise UsageError(f"keys: {exc}") from None
+    return run_databases(
+        args,
+        lambda url, on_progress: unprotect_database(
+            url,
+            cipher,
+            user=args.user,
+            include=args.table,
+            exclude=args.skip_table,
+        ),
+    )
 
 
 def verify_log(expect_head: str | None, form: str) -> int:
