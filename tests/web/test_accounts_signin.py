@@ -177,3 +177,50 @@ def test_pages_carry_a_content_security_policy(staff: User) -> None:
         assert "default-src 'self'" in policy
         assert "script-src 'self'" in policy
         assert "frame-ancestors 'none'" in policy
+
+
+def _open_totp_setup(client: Client, person: User) -> str:
+    """Sign ``person`` in, confirm the password, open MFA setup; return its secret."""
+    assert sign_in(client, person.email) == "/"
+    asked = client.get(reverse("mfa_activate_totp"))
+    client.post(asked["Location"], {"password": PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret: str = client.session[SECRET_SESSION_KEY]
+    return secret
+
+
+def test_a_set_password_link_does_not_block_mfa_setup() -> None:
+    from allauth.account.forms import default_token_generator
+    from allauth.account.models import EmailAddress
+
+    # Making the link (as `up` and password resets do) records the address
+    # as unverified; allauth would then refuse to set up an authenticator.
+    director = make_person(Role.DIRECTOR, mfa=False)
+    default_token_generator.make_token(director)
+    assert EmailAddress.objects.filter(user=director, verified=False).exists()
+    client = Client()
+    secret = _open_totp_setup(client, director)
+    counters = list(yield_hotp_counters_from_time())
+    code = format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+    client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert is_mfa_enabled(director)
+
+
+def test_the_browsers_favicon_request_keeps_the_authenticator_secret() -> None:
+    counsel = make_person(Role.COUNSEL, mfa=False)
+    client = Client()
+    secret = _open_totp_setup(client, counsel)
+    icon = client.get("/favicon.ico")
+    assert icon.get("Location") != reverse("mfa_activate_totp")
+    assert client.session[SECRET_SESSION_KEY] == secret
+
+
+def test_pages_name_their_icon_so_browsers_need_not_guess(staff: User) -> None:
+    html = signed_in(staff).get("/").content.decode()
+    assert 'rel="icon" href="/static/districtguard/favicon.svg"' in html
+
+
+def test_the_sign_in_page_offers_one_forgotten_password_link() -> None:
+    html = Client().get(LOGIN).content.decode()
+    assert html.count(reverse("account_reset_password")) == 1

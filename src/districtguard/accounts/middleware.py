@@ -9,8 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 # Pages a person may reach before MFA is set up: signing in and out, setting up
-# MFA itself, and static files.
-_OPEN_PREFIXES = ("/accounts/", "/static/")
+# MFA itself, and static files. The browser's own /favicon.ico request must not
+# be redirected to the setup page: that GET would make a new authenticator
+# secret behind the page the person is reading, and their code would be refused.
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/favicon.ico")
 
 
 class RequireMfaMiddleware:

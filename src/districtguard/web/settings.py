@@ -251,6 +251,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# allauth refuses MFA to an unverified address so a stranger who signs up with
+# someone's address cannot lock its owner out. Nobody signs up here: addresses
+# come from the Director or the staff directory, and a one-time set-password
+# link (which allauth records as unverified) must not block the required MFA.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 MFA_TOTP_ISSUER = env_str("DISTRICTGUARD_MFA_ISSUER", "DistrictGuard")
