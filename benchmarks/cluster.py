@@ -104,12 +104,15 @@ def _timed(
 Times = dict[str, list[float]]
 
 
-def _measure(config: ScanConfig, repeat: int) -> tuple[Times, Times, Times, int]:
+def _measure(
+    config: ScanConfig, repeat: int
+) -> tuple[Times, Times, Times, int, list[float]]:
     """Time the three ways in turn, ``repeat`` rounds, so load hits them alike."""
     times: Times = {LOCAL: [], ONE: [], TWO: []}
     cpu: Times = {LOCAL: [], ONE: [], TWO: []}
     worker_cpu: Times = {LOCAL: [], ONE: [], TWO: []}
     findings = 0
+    loads: list[float] = []
     with (
         _cluster(1) as one,
         _cluster(2) as two,
@@ -127,13 +130,14 @@ def _measure(config: ScanConfig, repeat: int) -> tuple[Times, Times, Times, int]
         for cluster in (one, two):
             scan_paths_on_cluster(warm, str(cluster.scheduler_address))
         for _ in range(repeat):
+            loads.append(os.getloadavg()[0])  # other work on the machine
             for label, run in runs.items():
                 seconds, used, on_workers, summary = _timed(run, clients[label])
                 times[label].append(seconds)
                 cpu[label].append(used)
                 worker_cpu[label].append(on_workers)
                 findings = summary.findings_total
-    return times, cpu, worker_cpu, findings
+    return times, cpu, worker_cpu, findings, loads
 
 
 def main() -> None:
@@ -151,7 +155,7 @@ def main() -> None:
         _read_all(folder)
         config = ScanConfig(paths=(folder,), options=OPTIONS)
         files = sum(1 for path in folder.rglob("*") if path.is_file())
-        times, cpu, worker_cpu, findings = _measure(config, args.repeat)
+        times, cpu, worker_cpu, findings, loads = _measure(config, args.repeat)
     print(
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} cores; corpus {size / 1e6:,.0f} MB in {files:,} files, "
@@ -173,6 +177,7 @@ def main() -> None:
     print(f"\nspeed-up, 2 workers over 1: {median:.2f}x median, {best:.2f}x best")
     for label, seconds in times.items():
         print(f"{label}, each round: " + ", ".join(f"{s:.2f} s" for s in seconds))
+    print("load average before each round: " + ", ".join(f"{x:.1f}" for x in loads))
 
 
 if __name__ == "__main__":
