@@ -202,6 +202,8 @@ def _as_the_column_says(
     An invalid SSN in an SSN column is a data-quality problem, not a licence or
     an account number because a licence keyword appears elsewhere in the row.
     """
+    if not choices or not ctx.unit.cells:
+        return choices
     column = ctx.column_hints(ctx.cell_at(candidate.start)) & _ELEMENT_GROUPS
     if not column:
         return choices
@@ -236,10 +238,14 @@ def resolve(
     if shape in ("alnum", "license"):
         choices.extend(_identity_documents(token, labels, options))
     choices = _as_the_column_says(ctx, candidate, choices)
-    choices.extend(_custom_ids(token, candidate.start, ctx, options))
+    if options.government_ids:
+        choices.extend(_custom_ids(token, candidate.start, ctx, options))
     if not choices:
         return None
-    distance, verdict = min(choices, key=lambda choice: choice[0])
+    if len(choices) == 1:
+        distance, verdict = choices[0]
+    else:
+        distance, verdict = min(choices, key=lambda choice: choice[0])
     if distance == NONE:
         # Only a card stands without a label; a negative label nearby sinks it.
         if _distance(labels, kw.NEGATIVE) <= NEAR:
