@@ -106,6 +106,7 @@ def test_district_card_flags_incomplete_settings(client: Client) -> None:
     assert "Give the district its name" in texts
     assert "Add the schools and sites" in texts
     assert "Import the staff directory" in texts
+    assert card.summary.endswith("; 3 things to set up")
     page = client.get("/").content.decode()
     assert 'href="/district/sites/"' in page
 
@@ -124,6 +125,18 @@ def test_district_card_is_ok_once_set_up(client: Client) -> None:
     card = _card(client, "District settings")
     assert card.status == "ok"
     assert card.links == ()
+
+
+def test_district_card_counts_one_thing_to_set_up_in_the_singular(
+    client: Client,
+) -> None:
+    district = District.current()
+    district.name = "Prairie Valley"
+    district.save()
+    Site.objects.create(name="North")
+    client.force_login(make_person(Role.DIRECTOR))
+    card = _card(client, "District settings")
+    assert card.summary.endswith("; 1 thing to set up")
 
 
 def test_audit_card_says_verified_then_broken_after_tampering(client: Client) -> None:

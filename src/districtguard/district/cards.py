@@ -115,6 +115,11 @@ def incomplete_settings() -> list[Link]:
     return missing
 
 
+def _count(number: int, noun: str) -> str:
+    """Return ``number`` with ``noun``, plural unless it is one: "2 things"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 @card(order=12)
 def district_card(request: HttpRequest) -> Card | None:
     """The district's settings, with what is still incomplete."""
@@ -129,7 +134,7 @@ def district_card(request: HttpRequest) -> Card | None:
         "District settings",
         "attention" if required else "ok",
         f"{sites} site{'s' if sites != 1 else ''}, {people} active people"
-        + (f"; {len(required)} thing(s) to set up" if required else ""),
+        + (f"; {_count(len(required), 'thing')} to set up" if required else ""),
         reverse("district:settings"),
         links=tuple(missing),
     )
