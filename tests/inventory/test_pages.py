@@ -135,6 +135,7 @@ def test_registering_a_store_never_takes_a_password(
     page = client.post(url, data).content.decode()
     assert "Leave the password out of the URL" in page
     assert "name of an environment variable" in page
+    assert "needs a database URL" not in page
     assert "hunter2" not in page
     assert not DataStore.objects.exists()
     data |= {
@@ -145,6 +146,13 @@ def test_registering_a_store_never_takes_a_password(
     store = DataStore.objects.get()
     assert store.populations == ["students"]
     assert AuditEntry.objects.filter(action="inventory.store_added").exists()
+
+
+def test_a_new_store_is_owned_by_whoever_registers_it_unless_changed(
+    director: User,
+) -> None:
+    form = signed_in(director).get(reverse("inventory:store_new")).context["form"]
+    assert form["owner"].value() == director.pk
 
 
 def test_folder_store_needs_a_path_not_a_url(director: User) -> None:

@@ -94,6 +94,8 @@ class DataStoreForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if "location" not in data:  # already refused, e.g. for its password
+            return data
         kind = data.get("kind")
         location = str(data.get("location") or "")
         if kind == DataStore.Kind.FOLDER and "://" in location:

@@ -44,8 +44,10 @@ def store_list(request: HttpRequest) -> HttpResponse:
 
 @requires("inventory.manage")
 def store_new(request: HttpRequest) -> HttpResponse:
-    """Register a data store."""
-    form = DataStoreForm(request.POST or None)
+    """Register a data store, owned by whoever registers it unless they pick another."""
+    form = DataStoreForm(
+        request.POST or None, initial={"owner": current_user(request).pk}
+    )
     if request.method == "POST" and form.is_valid():
         store = services.save_store(
             form.save(commit=False), actor=current_user(request), created=True
@@ -76,6 +78,8 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
     files, after = worst_files(store, request.GET.get("after", ""))
     context = {
         "store": store,
+        # A database store's results are its tables: say so, not "files".
+        "db": store.kind == DataStore.Kind.DATABASE,
         "runs": runs,
         "current": current,
         "last_failed": runs[0] if runs and runs[0].status == "failed" else None,
