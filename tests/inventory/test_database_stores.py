@@ -7,12 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from faker import Faker
 
+from districtguard.accounts.models import User
 from districtguard.inventory import jobs
 from districtguard.inventory.models import DataStore, FileState, ScanRun
 from districtguard.inventory.services import queue_scan
 from tests.inventory.conftest import synthetic_ssn
+from tests.web.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 fake = Faker()
@@ -109,3 +112,14 @@ def test_an_unreachable_server_fails_without_the_password(
     assert run.status == ScanRun.Status.FAILED
     assert run.error
     assert "synthetic-secret-value" not in run.error
+
+
+def test_a_database_stores_page_counts_tables_not_files(
+    database: DataStore, director: User
+) -> None:
+    scan(database)
+    url = reverse("inventory:store", args=[database.pk])
+    page = signed_in(director).get(url).content.decode()
+    assert "Tables, worst first" in page
+    assert "2 tables (2 read, 0 unchanged)" in page
+    assert "Files" not in page
