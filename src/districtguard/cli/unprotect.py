@@ -204,7 +204,8 @@ def restore(args: argparse.Namespace) -> int:
         elif result.values:
             sys.stdout.write(f"{result.outcome}: {result.path} ({result.values})\n")
     errors.print(
-        f"Unprotect: {restored:,} files restored, {values:,} values, {failed:,} failed",
+        f"Unprotect: {restored:,} file{'' if restored == 1 else 's'} restored, "
+        f"{values:,} value{'' if values == 1 else 's'}, {failed:,} failed",
         markup=False,
         highlight=False,
     )

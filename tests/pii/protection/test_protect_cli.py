@@ -73,6 +73,7 @@ def test_encrypt_then_unprotect_restores_and_logs(
     assert document["summary"]["values_protected"] == {"SSN": 1}
     assert SSN not in (share / "staff.txt").read_text()
     assert main(["unprotect", str(share), "--user", "auditor"]) == 0
+    assert "Unprotect: 1 file restored, 1 value, 0 failed" in capsys.readouterr().err
     assert (share / "staff.txt").read_text() == LINE
     log = (tmp_path / "home" / "unprotect-log.jsonl").read_text().splitlines()
     entry = json.loads(log[-1])
