@@ -295,3 +295,15 @@ def test_bad_config_file_is_a_usage_error(
     config.write_text("[scan]\nmin_confidence = 'high'\n", encoding="utf-8")
     assert main(["scan", str(tmp_path), "--config", str(config)]) == 2
     assert "min_confidence" in capsys.readouterr().err
+
+
+def test_help_says_which_scan_options_repeat_and_what_none_means(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["scan", "--help"]) == EXIT_OK
+    text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "skip files and folders whose relative path or name matches (repeatable)"
+        in text
+    )
+    assert "(default OK; 'none' for no home state)" in text

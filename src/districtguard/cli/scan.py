@@ -125,7 +125,7 @@ def add_parser(commands: Any) -> None:
         action="append",
         default=[],
         metavar="GLOB",
-        help="skip files and folders whose relative path or name matches",
+        help="skip files and folders whose relative path or name matches (repeatable)",
     )
     add(
         "--workers",
@@ -173,7 +173,8 @@ def add_parser(commands: Any) -> None:
         type=_state,
         default=None,
         metavar="XX",
-        help="state whose license formats need no label (default OK; none)",
+        help="state whose license formats need no label (default OK; 'none' "
+        "for no home state)",
     )
     add(
         "--config",
