@@ -80,6 +80,11 @@ def test_up_serves_the_app_and_ctrl_c_stops_everything(
     output = log.read_text()
     assert code == 0, output
     assert f"running at http://127.0.0.1:{port}/" in output
+    # The one-time link is repeated after the address, where the eye lands.
+    after = output.split("running at", 1)[1]
+    link = LINK.search(output)
+    assert link is not None
+    assert f"choose the Director's password:\n    {link.group(0)}" in after
     assert f"Data folder: {installation.home}" in output
     assert "Created the first Director: director@localhost" in output
     assert "Loading the demo district" in output

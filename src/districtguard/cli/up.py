@@ -253,11 +253,12 @@ def _set_password_link(user: Any, base_url: str) -> str:
     return base_url.rstrip("/") + path
 
 
-def ensure_director(email: str | None, base_url: str, interactive: bool) -> None:
+def ensure_director(email: str | None, base_url: str, interactive: bool) -> str:
     """Create the first Director when no active Director exists.
 
     The password is asked for on a terminal; otherwise the Director gets a
-    one-time link that sets it. Neither is stored anywhere in clear.
+    one-time link that sets it. Neither is stored anywhere in clear. Return
+    the link printed, or "" when none was.
     """
     from django.conf import settings
     from django.db import transaction
@@ -267,7 +268,7 @@ def ensure_director(email: str | None, base_url: str, interactive: bool) -> None
     from districtguard.accounts.roles import Role
 
     if User.objects.filter(role=Role.DIRECTOR, is_active=True).exists():
-        return
+        return ""
     address = (email or f"director@{_district_domain()}").strip().lower()
     if User.objects.filter(email__iexact=address).exists():
         raise UsageError(
@@ -295,7 +296,7 @@ def ensure_director(email: str | None, base_url: str, interactive: bool) -> None
     _say(f"Created the first Director: {address}")
     if password:
         _say("Sign in with that address and the password you chose.")
-        return
+        return ""
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     _say(
         "Open this one-time link to choose the Director's password (it works "
@@ -304,6 +305,7 @@ def ensure_director(email: str | None, base_url: str, interactive: bool) -> None
         "Then sign in and set up two-factor authentication. Lost it? Run "
         "`districtguard manage changepassword " + address + "`."
     )
+    return link
 
 
 def _load_demo() -> None:
@@ -316,8 +318,11 @@ def _load_demo() -> None:
     call_command("load_demo")
 
 
-def prepare(args: argparse.Namespace, base_url: str) -> None:
-    """Set Django up, migrate, register schedules, make the first Director."""
+def prepare(args: argparse.Namespace, base_url: str) -> str:
+    """Set Django up, migrate, register schedules, make the first Director.
+
+    Return the first Director's one-time link, or "" when none was made.
+    """
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -333,11 +338,12 @@ def prepare(args: argparse.Namespace, base_url: str) -> None:
     # only has to exist.
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    ensure_director(args.email, base_url, interactive)
+    link = ensure_director(args.email, base_url, interactive)
     if args.demo:
         _load_demo()
     # The children open their own connections; this process keeps none.
     connections.close_all()
+    return link
 
 
 def run(args: argparse.Namespace) -> int:
@@ -352,7 +358,7 @@ def run(args: argparse.Namespace) -> int:
     from django.db import OperationalError
 
     try:
-        prepare(args, base_url)
+        link = prepare(args, base_url)
     except OperationalError as exc:
         raise UsageError(
             f"cannot use the database ({_describe_database()}): "
@@ -373,4 +379,11 @@ def run(args: argparse.Namespace) -> int:
             start_child("worker", [sys.executable, "-m", "districtguard", "worker"])
         )
     address = (_connect_host(args.host), args.port)
-    return supervise(children, stop, address, f"{base_url}/")
+    # The link scrolled away under the servers' start-up lines: say it again
+    # where the person looks, next to the address.
+    next_step = (
+        f"Next: open the one-time link to choose the Director's password:\n    {link}"
+        if link
+        else ""
+    )
+    return supervise(children, stop, address, f"{base_url}/", next_step)

@@ -146,11 +146,12 @@ def supervise(
     stop: threading.Event,
     address: tuple[str, int],
     url: str,
+    next_step: str = "",
 ) -> int:
     """Wait for a stop request or a dead child; stop everyone; return the exit code.
 
     ``address`` is where the web server listens; once it answers, ``url`` is
-    announced.
+    announced, followed by ``next_step`` if there is one.
     """
     announced = False
     started = time.monotonic()
@@ -162,6 +163,8 @@ def supervise(
         if not announced and _serving(address):
             announced = True
             _say(f"\nDistrictGuard is running at {url} - press Ctrl-C to stop.\n")
+            if next_step:
+                _say(next_step + "\n")
         elif not announced and time.monotonic() - started > STARTUP_SECONDS:
             announced = True
             _say(f"The web server has not answered within {STARTUP_SECONDS}s.")
