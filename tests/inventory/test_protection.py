@@ -117,6 +117,18 @@ def test_encrypt_without_keys_fails_clearly(
     assert (folder / "payroll.txt").read_bytes() == before
 
 
+def test_the_form_refuses_encryption_before_there_are_keys(
+    store: DataStore, director: User
+) -> None:
+    url = reverse("inventory:protect_store", args=[store.pk])
+    page = signed_in(director).post(url, {"mode": "encrypt"})
+    assert page.status_code == 200
+    assert "run `districtguard keys create` on the server first" in (
+        page.content.decode().replace("&#x60;", "`")
+    )
+    assert not ProtectionRun.objects.exists()
+
+
 def test_a_file_gone_before_protection_fails_clearly(
     store: DataStore, director: User, folder: Path
 ) -> None:

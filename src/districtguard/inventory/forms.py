@@ -15,6 +15,8 @@ from districtguard.accounts.roles import Role
 from districtguard.inventory.databases import ALL_TABLES
 from districtguard.inventory.models import DataStore, ProtectionRun
 from districtguard.pii.elements import Element
+from districtguard.pii.fingerprint import data_home
+from districtguard.pii.protection.keys import KEYRING_FILENAME
 
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
 
@@ -145,6 +147,18 @@ class ProtectionForm(forms.Form):
     mode = forms.ChoiceField(
         choices=ProtectionRun.Mode.choices, widget=forms.RadioSelect
     )
+
+    def clean_mode(self) -> str:
+        mode = str(self.cleaned_data["mode"])
+        # Said here, not after the preview has been queued and failed.
+        keyring = data_home() / KEYRING_FILENAME
+        if mode == ProtectionRun.Mode.ENCRYPT and not keyring.exists():
+            raise ValidationError(
+                "Encrypting needs the district's keys, and there are none yet: "
+                "run `districtguard keys create` on the server first (see the "
+                "protection guide), or choose Redact."
+            )
+        return mode
 
 
 class DatabaseProtectionForm(ProtectionForm):
