@@ -57,6 +57,7 @@ def test_file_preview_changes_nothing_then_apply_redacts_and_logs(
     assert (folder / "payroll.txt").read_bytes() == before
     page = client.get(reverse("inventory:protection", args=[run.pk])).content.decode()
     assert "would-protect" in page
+    assert "<p>1 file.</p>" in page
     assert "Apply" in page
 
     client.post(reverse("inventory:protection_apply", args=[run.pk]))
