@@ -83,6 +83,8 @@ def test_reset_link_arrives_by_smtp_and_sets_a_new_password(
 
     form = client.get(link.group(1), follow=True)
     assert "Choose a new password" in form.content.decode()
+    # A first Director only ever saw the address in a terminal: say it here.
+    assert f"For <strong>{staff.email}</strong>" in form.content.decode()
     done = client.post(
         form.redirect_chain[-1][0] if form.redirect_chain else link.group(1),
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
