@@ -190,6 +190,17 @@ def test_dashboard_card_names_the_worst_stores(
     assert "Payroll share: 3" in page
 
 
+def test_dashboard_card_counts_stores_never_scanned_in_words(
+    tmp_path: Path, make_store: MakeStore, director: User
+) -> None:
+    make_store(tmp_path / "new", name="New share")
+    page = signed_in(director).get(reverse("home")).content.decode()
+    assert "1 store never scanned." in page
+    make_store(tmp_path / "newer", name="Newer share")
+    page = signed_in(director).get(reverse("home")).content.decode()
+    assert "2 stores never scanned." in page
+
+
 def test_staff_see_no_inventory_card_or_link(
     tmp_path: Path, make_store: MakeStore, client_for: Callable[[str], Client]
 ) -> None:

@@ -140,3 +140,14 @@ def test_admin_shows_entries_but_refuses_every_change(
     assert (stored.action, stored.hash) == ("test.action", entry.hash)
     assert AuditEntry.objects.count() == before
     assert audit.verify_chain() == []
+
+
+@pytest.mark.parametrize(("problems", "words"), [(1, "1 problem,"), (2, "2 problems,")])
+def test_a_broken_nightly_check_counts_its_problems_in_words(
+    director: User, problems: int, words: str
+) -> None:
+    audit.record(
+        "audit.chain_broken", actor_label="worker", problems=problems, first_broken=7
+    )
+    page = signed_in(director).get(reverse("audit:log")).content.decode()
+    assert f"{words} the first at entry #7" in page
