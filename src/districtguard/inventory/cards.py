@@ -37,8 +37,8 @@ def inventory_card(request: HttpRequest) -> Card | None:
         )
         for store in worst
     )
-    stores = "1 store" if never == 1 else f"{never} stores"
-    lines = (f"{stores} never scanned.",) if never else ()
+    unscanned = "1 store" if never == 1 else f"{never} stores"
+    lines = (f"{unscanned} never scanned.",) if never else ()
     return Card(
         "PII inventory", status, summary, reverse("inventory:stores"), lines, links
     )
