@@ -170,7 +170,7 @@ def test_unreachable_folder_fails_clearly_and_keeps_earlier_results(
     folder.rename(tmp_path / "unmounted")
     run = scan(store)
     assert run.status == ScanRun.Status.FAILED
-    assert run.error == f"cannot reach the folder {folder}: disappeared during the scan"
+    assert run.error == f"cannot reach the folder {folder}: does not exist"
     assert store.unprotected_statutory == 12
     assert FileState.objects.filter(store=store).count() == 5
     assert AuditEntry.objects.filter(action="inventory.scan_failed").exists()

@@ -195,6 +195,11 @@ class FolderScan:
     def _check_root(self, root: Path) -> None:
         try:
             info = root.stat()
+        except FileNotFoundError:
+            # Before the walk a missing root was never there (or is not
+            # mounted); "disappeared during the scan" would send people looking
+            # for something that deleted it.
+            raise OSError(f"cannot reach the folder {root}: does not exist") from None
         except OSError as exc:
             raise OSError(
                 f"cannot reach the folder {root}: {describe_os_error(exc)}"
