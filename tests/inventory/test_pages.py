@@ -178,6 +178,12 @@ def test_trends_add_up_every_store_latest_scan(
     page = signed_in(director).get(reverse("inventory:trends")).content.decode()
     today = timezone.localdate().isoformat()
     assert f"<td>{today}</td><td>6</td>" in page
+    # Summed per store, people are not distinct across stores: say so.
+    assert "People (each store's distinct people, added up)" in page.replace(
+        "&#x27;", "'"
+    )
+    store_page = signed_in(director).get(reverse("inventory:store", args=[first.pk]))
+    assert "People (distinct)" in store_page.content.decode()
 
 
 def test_dashboard_card_names_the_worst_stores(
