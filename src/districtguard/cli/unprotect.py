@@ -162,7 +162,8 @@ def verify_log(expect_head: str | None, form: str) -> int:
         sys.stdout.write(json.dumps(report) + "\n")
     else:
         out = sys.stdout.write
-        out(f"Unprotect log {log_path()}: {check.entries:,} lines\n")
+        plural = "" if check.entries == 1 else "s"
+        out(f"Unprotect log {log_path()}: {check.entries:,} line{plural}\n")
         for problem in problems:
             out(f"  broken: {problem}\n")
         if not problems:

@@ -45,6 +45,17 @@ def test_the_table_form_names_the_head_to_note(
     assert "3 lines" in out and "chain intact; head " in out
 
 
+def test_a_log_of_one_line_says_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    isolate_home(monkeypatch, tmp_path / "home")
+    record_unprotect("share/0.csv", 1, "director")
+    assert main(["unprotect", "--verify-log"]) == 0
+    assert ": 1 line\n" in capsys.readouterr().out
+
+
 def test_an_edited_line_exits_1_naming_the_line_after_it(
     lines: list[bytes], capsys: pytest.CaptureFixture[str]
 ) -> None:
