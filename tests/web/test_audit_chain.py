@@ -154,3 +154,12 @@ def test_empty_log_verifies(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = verify(capsys)
     assert code == 0
     assert f"OK: 0 entries, head {audit.GENESIS}" in out
+
+
+def test_audit_without_an_action_names_what_is_missing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["audit"]) == 2
+    err = capsys.readouterr().err
+    assert "required: ACTION" in err
+    assert "audit_command" not in err

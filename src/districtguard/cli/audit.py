@@ -39,7 +39,9 @@ def add_parser(commands: Any) -> None:
         help="check the audit log's hash chain",
         description="Work with the tamper-evident audit log.",
     )
-    actions = parser.add_subparsers(dest="audit_command", required=True)
+    actions = parser.add_subparsers(
+        dest="audit_command", required=True, metavar="ACTION"
+    )
     verify = actions.add_parser(
         "verify",
         help="verify every entry and link; say where the chain breaks",
