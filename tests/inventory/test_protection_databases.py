@@ -79,6 +79,9 @@ def test_preview_reads_every_row_changes_nothing_then_apply_redacts_and_logs(
     page = client.get(reverse("inventory:protection", args=[run.pk])).content.decode()
     assert "would-protect" in page
     assert "all 30 rows read" in page
+    # A dry run changes no rows; a "Rows changed: 0" column would read as if
+    # applying would change none either.
+    assert "Rows changed" not in page
     assert all(ssn not in page for ssn in before)
 
     client.post(reverse("inventory:protection_apply", args=[run.pk]))
@@ -86,6 +89,8 @@ def test_preview_reads_every_row_changes_nothing_then_apply_redacts_and_logs(
     run.refresh_from_db()
     assert run.status == ProtectionRun.Status.DONE, run.error
     assert run.result["outcomes"] == {"protected": 1, "unchanged": 1}
+    page = client.get(reverse("inventory:protection", args=[run.pk])).content.decode()
+    assert "Rows changed" in page
     after = ssns(sis)
     assert [s[-4:] for s in after] == [s[-4:] for s in before]
     assert all(s.startswith("***-**-") for s in after)
