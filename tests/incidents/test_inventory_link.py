@@ -7,8 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from districtguard.accounts.models import AuditEntry, User
 from districtguard.accounts.roles import PERMISSIONS, Role
@@ -16,6 +18,7 @@ from districtguard.incidents import services
 from districtguard.incidents.inventory import propose
 from districtguard.incidents.legal import determination_for
 from districtguard.incidents.models import ExposedElement, Incident
+from districtguard.inventory import demo as inventory_demo
 from districtguard.inventory import jobs
 from districtguard.inventory.holdings import Holdings
 from districtguard.inventory.models import DataStore
@@ -409,3 +412,20 @@ def test_the_incident_page_lists_its_stores(
         f'<a href="{reverse("inventory:store", args=[store.pk])}">Payroll share</a>'
         in page
     )
+
+
+@pytest.mark.django_db
+def test_the_demo_phishing_incident_names_the_demo_share(
+    tmp_path: Path, settings: Settings
+) -> None:
+    settings.HOME = tmp_path
+    call_command("load_demo")
+    phishing = Incident.objects.get(category=Incident.Category.PHISHING)
+    (share,) = phishing.affected_stores.all()
+    assert share.name == inventory_demo.SHARE_NAME
+    rows = ExposedElement.objects.filter(incident=phishing)
+    assert rows and all(row.from_inventory for row in rows)
+    assert phishing.facts.ok_residents == share.people > 0
+    assert AuditEntry.objects.filter(
+        action="incident.inventory_applied", object_id=str(phishing.pk)
+    ).exists()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from districtguard.accounts.models import User
 from districtguard.accounts.roles import Role
 from districtguard.incidents import services
+from districtguard.incidents.inventory import apply_inventory
 from districtguard.incidents.legal import apply_determination, determination_for
 from districtguard.incidents.models import (
     ExposedElement,
@@ -20,6 +21,7 @@ from districtguard.incidents.models import (
     Notification,
     Report,
 )
+from districtguard.inventory.models import DataStore
 
 PHISH = b"""From: "IT Helpdesk" <helpdesk@mailbox-verify.example>
 To: staff@demo.example.org
@@ -81,6 +83,7 @@ def load(people: list[User]) -> None:
     opened.notifications.filter(step=Notification.Step.COUNSEL).update(
         due_at=now - dt.timedelta(hours=6)
     )
+    _name_demo_store(opened, responder, people)
 
     lost = services.open_incident(
         actor=responder,
@@ -117,3 +120,17 @@ def load(people: list[User]) -> None:
             message="Stolen encrypted laptop; no personal information exposed.",
         )
     services.change_phase(lost, Incident.Phase.CLOSED, responder, "Device replaced.")
+
+
+def _name_demo_store(incident: Incident, actor: User, people: list[User]) -> None:
+    """Name the demo share as reached by the phishing, and use its figures."""
+    from districtguard.inventory import demo as inventory_demo
+
+    inventory_demo.load(people)  # idempotent: the stores exist once, scanned
+    store = DataStore.objects.filter(
+        name=inventory_demo.SHARE_NAME, last_scanned_at__isnull=False
+    ).first()
+    if store is None:  # the share could not be copied or scanned
+        return
+    incident.affected_stores.add(store)
+    apply_inventory(incident, actor)

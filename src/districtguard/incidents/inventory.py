@@ -273,6 +273,7 @@ def apply_inventory(incident: Incident, actor: Any, request: Any = None) -> Appl
     services.note(incident, actor, "facts", describe(done, view))
     audit.record(
         "incident.inventory_applied",
+        actor=actor,
         obj=incident,
         request=request,
         stores=[s.store.pk for s in view.stores],
