@@ -108,3 +108,31 @@ def test_unknown_address_gets_the_same_answer_and_no_account_mail(
     # The page does not reveal whether the address has an account.
     assert response.status_code == 302
     assert all("/password/reset/key/" not in body_of(m) for m in inbox.messages)
+
+
+def test_changing_the_password_keeps_the_account_pages_around_it(staff: User) -> None:
+    client = Client()
+    client.force_login(staff)
+    html = client.get("/accounts/password/change/").content.decode()
+    assert 'aria-label="Your account"' in html
+    assert html.count("/accounts/password/reset/") == 1
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.check_password(NEW_PASSWORD)
+
+
+def test_a_wrong_current_password_is_refused_on_the_change_page(staff: User) -> None:
+    client = Client()
+    client.force_login(staff)
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "not-it", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "Please type your current password." in response.content.decode()
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
