@@ -4,6 +4,7 @@ Run from the repository root: ``.venv/bin/python scripts/screenshots.py``. It
 migrates a throwaway SQLite installation, loads the demo district, signs a
 Director in with an authenticator code in Debian's Chromium, and saves the
 Director's dashboard, the audit log, the incident list, an incident, the
+breach facts of the demo phishing incident (fed by its data store), the
 report form at phone size, and the PII inventory (the stores, a store, a
 file's masked findings). Needs ``/usr/bin/chromium``.
 """
@@ -34,6 +35,7 @@ SHOTS = (
     "audit-log.png",
     "incidents.png",
     "incident.png",
+    "incident-facts.png",
     "report-phone.png",
     "inventory.png",
     "inventory-store.png",
@@ -77,6 +79,10 @@ def main() -> int:
             page.screenshot(path=str(IMAGES / "incidents.png"), full_page=True)
             page.click("text=INC-")
             page.screenshot(path=str(IMAGES / "incident.png"), full_page=True)
+            page.goto(f"{base_url}/incidents/")
+            page.click("td:has-text('Credential phishing campaign') a")
+            page.click("text=Record the facts and apply the determination")
+            page.screenshot(path=str(IMAGES / "incident-facts.png"), full_page=True)
             page.goto(f"{base_url}/inventory/")
             page.screenshot(path=str(IMAGES / "inventory.png"), full_page=True)
             page.click("text=District office share (demo)")
