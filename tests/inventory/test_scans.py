@@ -244,3 +244,24 @@ def test_an_unreachable_cluster_fails_the_scan_clearly(
     assert run.status == ScanRun.Status.FAILED
     assert run.error.startswith("scan cluster tcp://127.0.0.1:9:")
     assert not FileState.objects.filter(store=store).exists()
+
+
+def test_redacted_values_count_as_already_protected(
+    tmp_path: Path, make_store: MakeStore
+) -> None:
+    """A share just redacted shows its values as protected, not as nothing."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    (folder / "staff.txt").write_text(
+        "Employee: Maria Lopez, SSN ***-**-6789\n\n"
+        "Employee: Ana Ruiz, card **** **** **** 1111\n"
+    )
+    store = make_store(folder)
+    scan(store)
+    assert store.unprotected_statutory == 0
+    assert store.protected_values == 2
+    state = FileState.objects.get(store=store)
+    assert state.protected_kinds == {
+        "SSN": {"redacted": 1},
+        "PAYMENT_CARD": {"redacted": 1},
+    }

@@ -111,7 +111,11 @@ def _state_fields(result: FileResult) -> dict[str, object]:
         "findings_total": len(result.findings),
         "statutory_records": len(statutory),
         "unprotected_statutory": len(statutory),
-        "protected_values": result.protected,
+        # Tokens, and redactions whose shape names their element: a store that
+        # was just redacted must not show "0 values already protected".
+        "protected_values": max(
+            result.protected, sum(values for _, _, values in result.protected_kinds)
+        ),
         "protected_kinds": kinds,
         "masked": masked,
     }

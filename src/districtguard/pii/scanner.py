@@ -30,8 +30,12 @@ from districtguard.pii.documents.base import (
 )
 from districtguard.pii.findings import Finding
 from districtguard.pii.options import DetectOptions
-from districtguard.pii.protected import ProtectedCounts, as_rows, count_protected
-from districtguard.pii.protection.tokens import count_tokens
+from districtguard.pii.protected import (
+    ENCRYPTED,
+    ProtectedCounts,
+    as_rows,
+    count_protected,
+)
 from districtguard.pii.results import FileResult, ScanSummary, Status
 from districtguard.pii.walk import Filter, describe_os_error, walk
 
@@ -100,8 +104,10 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
     try:
         for unit in read_source(file_source(path), context):
             findings.extend(engine.detect(unit, name, options))
-            protected += count_tokens(unit.text, unit.own_start, unit.own_end)
-            kinds.update(count_protected(unit.text, unit.own_start, unit.own_end))
+            # One pass for both: every token is an encrypted value.
+            counts = count_protected(unit.text, unit.own_start, unit.own_end)
+            protected += sum(n for (_, mode), n in counts.items() if mode == ENCRYPTED)
+            kinds.update(counts)
     except SkippedDocument as exc:
         status, reason = "skipped", str(exc)
     except DocumentError as exc:
