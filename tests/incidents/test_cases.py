@@ -19,6 +19,7 @@ from districtguard.incidents.models import (
     ExposedElement,
     Incident,
     Notification,
+    Report,
 )
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,9 @@ def test_determination_puts_legal_notices_in_the_chain(
     facts.save()
     page = client.get(f"/incidents/{case.pk}/facts/").content.decode()
     assert "Notice is required" in page and "R-OK-4" in page
+    # Each duty reads as one sentence: the how, then the when.
+    assert "conditions not met); <em>without unreasonable delay" in page
+    assert "Was the data acquired (copied, taken, downloaded)?" in page
     client.post(f"/incidents/{case.pk}/determination/")
     ag = case.notifications.get(step=Notification.Step.ATTORNEY_GENERAL)
     assert ag.required and ag.due_at is not None
@@ -227,11 +231,18 @@ def test_dashboard_shows_incident_card_and_overdue_notification_task(
     assert "Incidents" in page and "1 open (1 with overdue steps)" in page
     assert f"{case.reference}: notify Superintendent" in page
     assert f"{case.reference}: {task.title}" in page
-    staff, _ = as_role(Role.STAFF)
+    # The card's lines lead to the incidents they name.
+    assert f'href="/incidents/{case.pk}/"' in page
+    staff, reporter = as_role(Role.STAFF)
     staff_page = staff.get("/").content.decode()
     assert (
         "Report a security incident" in staff_page and case.reference not in staff_page
     )
+    assert "You have sent" not in staff_page
+    Report.objects.create(reporter=reporter, summary="A pop-up asks for my password")
+    staff_page = staff.get("/").content.decode()
+    assert "You have sent 1 report<" in staff_page
+    assert 'href="/incidents/reports/mine/"' in staff_page
 
 
 def test_incident_without_exposed_data_says_so_instead_of_no_notice(

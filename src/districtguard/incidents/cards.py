@@ -12,7 +12,7 @@ from districtguard.accounts.models import User
 from districtguard.incidents.chain import open_incidents_by_deadline
 from districtguard.incidents.models import Incident, Notification, Report
 from districtguard.incidents.models import Task as IncidentTask
-from districtguard.web.dashboard import Card, Task, card, task
+from districtguard.web.dashboard import Card, Link, Task, card, task
 
 
 @card(order=20)
@@ -25,18 +25,22 @@ def incidents_card(request: HttpRequest) -> Card | None:
     new_reports = Report.objects.filter(status=Report.Status.NEW).count()
     overdue = sum(1 for row in rows if row.overdue)
     status = "overdue" if overdue else ("attention" if rows or new_reports else "ok")
-    lines = tuple(
-        f"{row.incident.reference}: {row.next.what}"
-        if row.next
-        else row.incident.reference
+    links = tuple(
+        Link(
+            f"{row.incident.reference}: {row.next.what}"
+            if row.next
+            else row.incident.reference,
+            reverse("incidents:detail", args=[row.incident.pk]),
+        )
         for row in rows[:3]
     )
+    reports = "1 new report" if new_reports == 1 else f"{new_reports} new reports"
     return Card(
         "Incidents",
         status,
-        f"{len(rows)} open ({overdue} with overdue steps), {new_reports} new reports",
+        f"{len(rows)} open ({overdue} with overdue steps), {reports}",
         reverse("incidents:list"),
-        lines,
+        links=links,
     )
 
 
@@ -53,7 +57,18 @@ def report_card(request: HttpRequest) -> Card | None:
         "Something suspicious? A phishing email, a lost laptop, data sent to the wrong "
         "person: tell technology staff now.",
         reverse("incidents:report_new"),
-        (f"You have sent {mine} report(s).",) if mine else (),
+        links=(
+            (
+                Link(
+                    "You have sent 1 report"
+                    if mine == 1
+                    else f"You have sent {mine} reports",
+                    reverse("incidents:reports_mine"),
+                ),
+            )
+            if mine
+            else ()
+        ),
     )
 
 

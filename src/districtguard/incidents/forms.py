@@ -225,6 +225,33 @@ class BreachFactsForm(forms.ModelForm):  # type: ignore[type-arg]
             f: forms.DateInput(attrs={"type": "date"})
             for f in ("hold_advised_on", "hold_released_on", "residents_notified_on")
         }
+        labels = {
+            "accessed": "Was the data accessed by someone not allowed to?",
+            "acquired": "Was the data acquired (copied, taken, downloaded)?",
+            "computerized": "The data was in computerized form",
+            "good_faith_insider": (
+                "Only a district employee or agent, in good faith and for the "
+                "district's purposes, acquired it (and did not misuse or disclose it)"
+            ),
+            "credit_bureau": (
+                "The breached system is a consumer reporting agency's (credit bureau)"
+            ),
+            "role": "The district owns or licenses the data, or maintains it",
+            "harm_believed": "Is identity theft or fraud reasonably believed likely?",
+            "harm_rationale": "Why (the assessment)",
+            "harm_assessor": "Who made the assessment",
+            "hold_agency": "Law-enforcement agency that asked to delay notice",
+            "hold_advised_on": "Delay asked on",
+            "hold_released_on": "Delay lifted on",
+            "hold_criminal": "The delay is for a criminal investigation",
+            "residents_notified_on": "Residents notified on",
+            "notice_cost_estimate": "Estimated cost of notice (USD)",
+            "contact_info_sufficient": (
+                "The district has contact details for everyone to be notified"
+            ),
+            "students_affected": "Students affected",
+            "education_records": "Education records (FERPA) were disclosed",
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

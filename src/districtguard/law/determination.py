@@ -324,7 +324,7 @@ def determine(facts: IncidentFacts, today: dt.date | None = None) -> Determinati
             methods if residents_required else (),
             resident_rules,
             (
-                f"{method_reason}."
+                method_reason
                 if residents_required
                 else "no notice to residents is required"
                 + ("" if owner else " of the district as maintainer")

@@ -44,4 +44,6 @@ class Command(BaseCommand):
             raise CommandError(f"cannot reach {mailbox.host}: {exc}") from None
         except Exception as exc:  # imaplib.IMAP4.error carries the server's reason
             raise CommandError(f"the mailbox refused us: {exc}") from None
-        self.stdout.write(f"{filed} report(s) filed, {refused} message(s) refused")
+        reports = "1 report" if filed == 1 else f"{filed} reports"
+        messages = "1 message" if refused == 1 else f"{refused} messages"
+        self.stdout.write(f"{reports} filed, {messages} refused")
