@@ -136,6 +136,24 @@ def test_common_words_are_not_names(options: DetectOptions) -> None:
     assert [str(f.element) for f in findings] == ["SSN"]
 
 
+@pytest.mark.parametrize(
+    "place",
+    [
+        "Prairie View Middle School",
+        "Will Rogers Elementary",
+        "Carver Early Childhood Center",
+        "Jefferson High School",
+    ],
+)
+def test_schools_named_after_people_are_not_names(
+    place: str, options: DetectOptions
+) -> None:
+    findings = scan_text(f"Maria Lopez, {place}, SSN 234-56-7891", options)
+    names = [f for f in findings if f.element is Element.PERSON_NAME]
+    # The teacher is found; the building she works in is not a second person.
+    assert [f.masked for f in names] == ["M. L****"]
+
+
 def test_routing_number_is_statutory_only_under_the_amended_act(
     options: DetectOptions,
 ) -> None:

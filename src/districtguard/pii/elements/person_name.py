@@ -47,6 +47,15 @@ _STREET_AFTER = re.compile(
 )
 # A city before its state and ZIP code: "Broken Arrow, OK 74012".
 _CITY_AFTER = re.compile(r",?\s+[A-Z]{2}\.?\s+\d{5}\b")
+# A school or building named after a person or a place: "Prairie View Middle
+# School", "Will Rogers Elementary", "Carver Early Childhood Center" (one more
+# word may come between).
+_INSTITUTION_AFTER = re.compile(
+    r"(?:\s+[A-Z][a-z]+)?\s+(?:Elementary|Middle|High|Junior|Senior|Intermediate|Primary|Early|"
+    r"Academy|School|Schools|Campus|Center|Centre|Library|Stadium|Gym|"
+    r"Gymnasium|Hall|Building|Annex|Auditorium|Fieldhouse|Complex|College|"
+    r"University|Institute|Memorial|Park)\b"
+)
 _JOINERS = (" ", ", ")
 
 
@@ -198,7 +207,8 @@ def find_names(text: str, start: int, end: int) -> Iterator[NameMatch]:
 
     At each token the best-scoring reading wins ("First M. Last" over "First M."),
     and the next search starts after it. A name followed by a street word ("Will
-    Rogers Pkwy") is a street, and one followed by a state and ZIP code a city.
+    Rogers Pkwy") is a street, one followed by a state and ZIP code a city, and
+    one followed by a school or building word ("Will Rogers Elementary") a school.
     """
     tokens = _tokens(text, start, end)
     links = _links(tokens)
@@ -215,6 +225,13 @@ def find_names(text: str, start: int, end: int) -> Iterator[NameMatch]:
             text, name_end, end
         ):
             i = last_index + 1
+            continue
+        institution = _INSTITUTION_AFTER.match(text, name_end, end)
+        if institution:
+            # Skip the whole place name, so "Childhood Center" is not read next.
+            i = last_index + 1
+            while i < count and tokens[i].start < institution.end():
+                i += 1
             continue
         yield NameMatch(tokens[i].start, name_end, first, last, score)
         i = last_index + 1
