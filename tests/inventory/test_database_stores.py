@@ -64,7 +64,7 @@ def test_each_table_is_a_result_and_the_sample_is_shown(database: DataStore) -> 
     assert staff.counts["SSN"] == 20
     assert database.unprotected_statutory == 20
     menu = FileState.objects.get(store=database, path__endswith="menu")
-    assert menu.reason == "all 1 rows read"
+    assert menu.reason == "all 1 row read"
 
 
 def test_a_dropped_table_is_forgotten_and_a_missing_database_keeps_results(

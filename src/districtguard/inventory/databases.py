@@ -17,6 +17,7 @@ from django.utils import timezone
 from districtguard.inventory.models import DataStore
 from districtguard.inventory.scanning import NO_STAT, FolderScan
 from districtguard.pii.databases import Progress, TableResult, scan_database
+from districtguard.pii.databases.outcomes import all_rows_read
 
 ALL_TABLES = "all tables"  # what a protection run of a whole database names
 
@@ -46,7 +47,7 @@ def _reason(table: TableResult) -> str:
     if table.reason:
         return table.reason
     if not table.sampled:
-        return f"all {table.rows_scanned:,} rows read"
+        return all_rows_read(table.rows_scanned)
     estimate = f"about {table.rows_estimated:,}" if table.rows_estimated else "more"
     return f"sampled {table.rows_scanned:,} of {estimate} rows ({table.order})"
 

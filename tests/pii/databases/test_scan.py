@@ -212,11 +212,16 @@ def test_protected_values_are_counted_not_found(
         sa.Column("ssn", sa.String(200)),
     )
     token = encode_token("abcdefgh", Element.SSN, b"\x01" * 12, b"\x02" * 25)
-    sqlite.insert(table, [{"name": fake.name(), "ssn": token} for _ in range(4)])
+    rows = [{"name": fake.name(), "ssn": token} for _ in range(4)]
+    rows += [{"name": fake.name(), "ssn": "***-**-6789"} for _ in range(2)]
+    sqlite.insert(table, rows)
 
     (result,) = _scan(sqlite, options).tables
 
-    assert result.protected == 4
+    assert result.protected == 4  # tokens
+    # Per element and mode, as files are, so an incident can tell them apart.
+    assert result.protected_kinds == (("SSN", "encrypted", 4), ("SSN", "redacted", 2))
+    assert result.as_file_result().protected_kinds == result.protected_kinds
     assert not [f for f in result.findings if f.element is Element.SSN]
 
 

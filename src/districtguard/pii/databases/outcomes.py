@@ -18,6 +18,11 @@ FAILED = "failed"
 _INCOMPLETE = frozenset({PROTECTED_IN_PART, REFUSED, FAILED})
 
 
+def all_rows_read(count: int) -> str:
+    """Return "all 1 row read" or "all 1,200 rows read"."""
+    return f"all {count:,} {'row' if count == 1 else 'rows'} read"
+
+
 @dataclass(frozen=True, slots=True)
 class TableProtection:
     """What happened to one table.
@@ -130,4 +135,5 @@ __all__ = [
     "DatabaseProtection",
     "ProtectProgress",
     "TableProtection",
+    "all_rows_read",
 ]

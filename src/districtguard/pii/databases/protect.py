@@ -59,6 +59,7 @@ from districtguard.pii.databases.outcomes import (
     DatabaseProtection,
     ProtectProgress,
     TableProtection,
+    all_rows_read,
 )
 from districtguard.pii.databases.rows import Batch, Key, Layout, to_sheet
 from districtguard.pii.databases.scan import BATCH_ROWS as CLASSIFY_ROWS
@@ -228,10 +229,14 @@ class _TableWork:
             return self._result(REFUSED, unfit)
         if not self.planned:
             return self._result(
-                UNCHANGED, f"all {self.rows_read:,} rows read: nothing to protect"
+                UNCHANGED,
+                f"{all_rows_read(self.rows_read)}: nothing to protect",
             )
         if self.ctx.writer is None:
-            return self._result(WOULD_PROTECT, f"all {self.rows_read:,} rows read")
+            return self._result(
+                WOULD_PROTECT,
+                all_rows_read(self.rows_read),
+            )
         self._write_all(layout)
         if self.rolled_back:
             return self._result(

@@ -56,6 +56,8 @@ class TableResult:
     findings: tuple[Finding, ...] = ()
     problems: tuple[str, ...] = ()
     protected: int = 0
+    # (element, "encrypted" | "redacted", values): see districtguard.pii.protected
+    protected_kinds: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def sampled(self) -> bool:
@@ -81,6 +83,7 @@ class TableResult:
             findings=self.findings,
             problems=self.problems,
             protected=self.protected,
+            protected_kinds=self.protected_kinds,
         )
 
     def to_dict(self) -> dict[str, Any]:

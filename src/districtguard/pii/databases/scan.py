@@ -10,6 +10,7 @@ an SSN in the same row are linked exactly as in a spreadsheet.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -53,7 +54,12 @@ from districtguard.pii.databases.sampling import (
 from districtguard.pii.documents.base import Cell, Column, Record, TextUnit
 from districtguard.pii.findings import Finding
 from districtguard.pii.options import DetectOptions
-from districtguard.pii.protection.tokens import count_tokens
+from districtguard.pii.protected import (
+    ENCRYPTED,
+    ProtectedCounts,
+    as_rows,
+    count_protected,
+)
 from districtguard.pii.tables import header_hints
 
 BATCH_ROWS = 1_000
@@ -320,6 +326,7 @@ class _SampleReader:
         self.rows = 0
         self.findings: list[Finding] = []
         self.protected = 0
+        self.protected_kinds: ProtectedCounts = Counter()
         self.problems: list[str] = list(plan.problems)
         self.hints: list[frozenset[str]] = []
         self.classified = False
@@ -437,7 +444,9 @@ class _SampleReader:
             base_offset=None,
         )
         self.findings.extend(detector.detect(unit, self.path, self.scan.options))
-        self.protected += count_tokens(unit.text)
+        counts = count_protected(unit.text)
+        self.protected += sum(n for (_, mode), n in counts.items() if mode == ENCRYPTED)
+        self.protected_kinds.update(counts)
 
     def result(
         self,
@@ -475,4 +484,5 @@ class _SampleReader:
             findings=tuple(self.findings),
             problems=tuple(self.problems),
             protected=self.protected,
+            protected_kinds=as_rows(self.protected_kinds),
         )

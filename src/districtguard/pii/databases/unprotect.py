@@ -24,6 +24,7 @@ from districtguard.pii.databases.outcomes import (
     REFUSED,
     DatabaseProtection,
     TableProtection,
+    all_rows_read,
 )
 from districtguard.pii.databases.rows import Batch, Key, Layout
 from districtguard.pii.databases.scan import _qualified
@@ -105,7 +106,10 @@ class _Restore:
                 f"{self.rolled_back} batches were rolled back: their tokens stay",
             )
         if not self.counts:
-            return self._result(NOTHING, f"all {self.rows_read:,} rows read")
+            return self._result(
+                NOTHING,
+                all_rows_read(self.rows_read),
+            )
         return self._result(RESTORED, f"{self.rows_changed:,} rows restored")
 
     def _batch(
