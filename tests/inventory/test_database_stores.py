@@ -123,3 +123,31 @@ def test_a_database_stores_page_counts_tables_not_files(
     assert "Tables, worst first" in page
     assert "2 tables (2 read, 0 unchanged)" in page
     assert "Files" not in page
+
+
+def test_the_password_can_come_from_a_secrets_file(
+    make_store: Callable[..., DataStore],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from districtguard.inventory.databases import store_password
+
+    secret = tmp_path / "sis-password"
+    secret.write_text("made-up-for-the-test\n")
+    secret.chmod(0o600)
+    monkeypatch.delenv("DG_TEST_SIS_PASSWORD", raising=False)
+    monkeypatch.setenv("DG_TEST_SIS_PASSWORD_FILE", str(secret))
+    store = make_store(
+        Path("unused"),
+        kind=DataStore.Kind.DATABASE,
+        location="postgresql://scanner@127.0.0.1:9/sis",
+        password_env="DG_TEST_SIS_PASSWORD",  # noqa: S106 (a variable name)
+    )
+    assert store_password(store) == "made-up-for-the-test"
+    # A secrets file that has gone fails the scan with the variable named,
+    # never with the password.
+    secret.unlink()
+    run = scan(store)
+    assert run.status == ScanRun.Status.FAILED
+    assert "DG_TEST_SIS_PASSWORD_FILE" in run.error
+    assert "made-up-for-the-test" not in run.error

@@ -9,15 +9,16 @@ and keeps every earlier result.
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from districtguard.inventory.models import DataStore
 from districtguard.inventory.scanning import NO_STAT, FolderScan
 from districtguard.pii.databases import Progress, TableResult, scan_database
 from districtguard.pii.databases.outcomes import all_rows_read
+from districtguard.web.env import env_secret
 
 ALL_TABLES = "all tables"  # what a protection run of a whole database names
 
@@ -25,15 +26,21 @@ ALL_TABLES = "all tables"  # what a protection run of a whole database names
 def store_password(store: DataStore) -> str | None:
     """Return the database password from the variable the store names, if any.
 
-    Raise ``OSError`` when the store names a variable the worker does not have.
+    The variable holds the password, or ``<variable>_FILE`` names a secrets
+    file holding it (as systemd credentials and container secrets are mounted).
+    Raise ``OSError`` when the worker has neither, or the file cannot be read.
     """
     if not store.password_env:
         return None
-    password = os.environ.get(store.password_env)
-    if password is None:
+    try:
+        password = env_secret(store.password_env)
+    except ImproperlyConfigured as exc:
+        raise OSError(str(exc)) from None
+    if not password:
         raise OSError(
             f"the environment variable {store.password_env} that holds "
-            "the database password is not set for the worker"
+            f"the database password (or {store.password_env}_FILE naming a file "
+            "that holds it) is not set for the worker"
         )
     return password
 

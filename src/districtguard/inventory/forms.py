@@ -58,7 +58,8 @@ class DataStoreForm(forms.ModelForm):  # type: ignore[type-arg]
             "or an SQLAlchemy URL such as postgresql://scanner@db.example/sis "
             "without the password.",
             "password_env": "Databases only: the server reads the password from "
-            "this variable; it is never stored or shown here.",
+            "this variable, or from the file its _FILE twin names; it is never "
+            "stored or shown here.",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
