@@ -212,7 +212,9 @@ def test_protected_values_are_counted_not_found(
         sa.Column("ssn", sa.String(200)),
     )
     token = encode_token("abcdefgh", Element.SSN, b"\x01" * 12, b"\x02" * 25)
-    rows = [{"name": fake.name(), "ssn": token} for _ in range(4)]
+    rows: list[dict[str, object]] = [
+        {"name": fake.name(), "ssn": token} for _ in range(4)
+    ]
     rows += [{"name": fake.name(), "ssn": "***-**-6789"} for _ in range(2)]
     sqlite.insert(table, rows)
 
