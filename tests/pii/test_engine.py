@@ -154,6 +154,19 @@ def test_schools_named_after_people_are_not_names(
     assert [f.masked for f in names] == ["M. L****"]
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["School Nurse", "Senior Accountant", "Library Aide", "Middle School Teacher"],
+)
+def test_a_person_before_a_job_title_is_still_a_person(
+    title: str, options: DetectOptions
+) -> None:
+    findings = scan_text(f"Employee: Maria Lopez {title}, SSN 234-56-7891", options)
+    names = [f for f in findings if f.element is Element.PERSON_NAME]
+    assert [f.masked for f in names] == ["M. L****"]
+    assert names[0].statutory
+
+
 def test_routing_number_is_statutory_only_under_the_amended_act(
     options: DetectOptions,
 ) -> None:

@@ -49,12 +49,13 @@ _STREET_AFTER = re.compile(
 _CITY_AFTER = re.compile(r",?\s+[A-Z]{2}\.?\s+\d{5}\b")
 # A school or building named after a person or a place: "Prairie View Middle
 # School", "Will Rogers Elementary", "Carver Early Childhood Center" (one more
-# word may come between).
+# word may come between). The place word must end the run of capitalised words:
+# "Maria Lopez School Nurse" and "Maria Lopez Senior Accountant" are people.
 _INSTITUTION_AFTER = re.compile(
-    r"(?:\s+[A-Z][a-z]+)?\s+(?:Elementary|Middle|High|Junior|Senior|Intermediate|Primary|Early|"
-    r"Academy|School|Schools|Campus|Center|Centre|Library|Stadium|Gym|"
-    r"Gymnasium|Hall|Building|Annex|Auditorium|Fieldhouse|Complex|College|"
-    r"University|Institute|Memorial|Park)\b"
+    r"(?:\s+[A-Z][a-z]+)?\s+(?:Elementary|Middle|High|Junior|Senior|Intermediate|"
+    r"Primary|Academy|School|Schools|Campus|Center|Centre|Library|Stadium|"
+    r"Gymnasium|Annex|Auditorium|Fieldhouse|College|University|Institute)\b"
+    r"(?!\s+[A-Z][a-z])"
 )
 _JOINERS = (" ", ", ")
 
