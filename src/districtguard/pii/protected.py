@@ -50,6 +50,11 @@ def count_protected(
     return counts
 
 
+def encrypted(counts: ProtectedCounts) -> int:
+    """Return how many of ``counts`` are encryption tokens, whatever their element."""
+    return sum(values for (_, mode), values in counts.items() if mode == ENCRYPTED)
+
+
 def as_rows(counts: ProtectedCounts) -> tuple[tuple[str, str, int], ...]:
     """Return ``counts`` as sorted ``(element, mode, values)`` rows."""
     return tuple(sorted((el, mode, n) for (el, mode), n in counts.items() if n))

@@ -31,10 +31,10 @@ from districtguard.pii.documents.base import (
 from districtguard.pii.findings import Finding
 from districtguard.pii.options import DetectOptions
 from districtguard.pii.protected import (
-    ENCRYPTED,
     ProtectedCounts,
     as_rows,
     count_protected,
+    encrypted,
 )
 from districtguard.pii.results import FileResult, ScanSummary, Status
 from districtguard.pii.walk import Filter, describe_os_error, walk
@@ -106,7 +106,7 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
             findings.extend(engine.detect(unit, name, options))
             # One pass for both: every token is an encrypted value.
             counts = count_protected(unit.text, unit.own_start, unit.own_end)
-            protected += sum(n for (_, mode), n in counts.items() if mode == ENCRYPTED)
+            protected += encrypted(counts)
             kinds.update(counts)
     except SkippedDocument as exc:
         status, reason = "skipped", str(exc)

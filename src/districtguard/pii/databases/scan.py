@@ -55,10 +55,10 @@ from districtguard.pii.documents.base import Cell, Column, Record, TextUnit
 from districtguard.pii.findings import Finding
 from districtguard.pii.options import DetectOptions
 from districtguard.pii.protected import (
-    ENCRYPTED,
     ProtectedCounts,
     as_rows,
     count_protected,
+    encrypted,
 )
 from districtguard.pii.tables import header_hints
 
@@ -445,7 +445,7 @@ class _SampleReader:
         )
         self.findings.extend(detector.detect(unit, self.path, self.scan.options))
         counts = count_protected(unit.text)
-        self.protected += sum(n for (_, mode), n in counts.items() if mode == ENCRYPTED)
+        self.protected += encrypted(counts)
         self.protected_kinds.update(counts)
 
     def result(

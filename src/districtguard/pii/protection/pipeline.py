@@ -285,14 +285,28 @@ class Protector:
     def _replace(
         self, path: Path, info: os.stat_result, data: bytes, new: bytes, job: Job
     ) -> None:
-        temp = atomic.temp_path(path).absolute()
-        self._step("begin", path, temp=str(temp), before=digest(data))
-        try:
+        def write(temp: Path) -> str:
             atomic.write_temp(path, new, info, temp=temp)
             crash_point()
             verify.verify_rewrite(temp, path.name, data, new, job, self.services)
+            return digest(new)
+
+        self._swap_in(path, data, write)
+
+    def _swap_in(self, path: Path, data: bytes, write: Callable[[Path], str]) -> None:
+        """Replace ``path`` with what ``write`` puts in a temporary file beside it.
+
+        ``write`` makes and verifies the new version in the temporary file and
+        returns its digest. Journaled begin, ready and done: a run killed at
+        any point leaves the original or the new version, and the next run
+        removes a temporary file an interrupted one left.
+        """
+        temp = atomic.temp_path(path).absolute()
+        self._step("begin", path, temp=str(temp), before=digest(data))
+        try:
+            after = write(temp)
             self._backup(path, data)
-            self._step("ready", path, temp=str(temp), after=digest(new))
+            self._step("ready", path, temp=str(temp), after=after)
             atomic.replace(temp, path)
             crash_point()
         except BaseException:
@@ -300,7 +314,7 @@ class Protector:
                 temp.unlink(missing_ok=True)
             self._step("abandoned", path)
             raise
-        self._step("done", path, after=digest(new))
+        self._step("done", path, after=after)
 
     def _native_kind(self, path: Path, data: bytes, job: Job) -> str | None:
         """Return the native encryption this file gets instead, if any."""
@@ -328,26 +342,17 @@ class Protector:
         password = self.services.password
         if not password:
             raise ProtectionError("native encryption needs the file password")
-        temp = atomic.temp_path(path).absolute()
-        self._step("begin", path, temp=str(temp), before=digest(data))
-        try:
+
+        def write(temp: Path) -> str:
             encrypt_native(path, temp, kind, password)
             temp.chmod(stat.S_IMODE(info.st_mode))
             with contextlib.suppress(PermissionError):
                 os.chown(temp, info.st_uid, info.st_gid)
             crash_point()
             verify_native(temp, data, kind, password)
-            self._backup(path, data)
-            after = file_digest(temp)
-            self._step("ready", path, temp=str(temp), after=after)
-            atomic.replace(temp, path)
-            crash_point()
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
-            self._step("abandoned", path)
-            raise
-        self._step("done", path, after=after)
+            return file_digest(temp)
+
+        self._swap_in(path, data, write)
         return _result(path, ENCRYPTED_WHOLE, reason, size=size, job=job)
 
     def _whole(self, path: Path, data: bytes, job: Job) -> ProtectResult:
