@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from districtguard.pii import candidates
+from districtguard.pii import DetectOptions, candidates
+from districtguard.pii.documents.base import Limits
 from districtguard.pii.keywords import KeywordIndex, find_keywords
 from districtguard.pii.masking import mask_tail
+from districtguard.pii.protected import count_protected
 from districtguard.pii.protection.edits import _in_token, _redacted_tail
+from districtguard.pii.protection.tokens import TOKEN_RE
+from districtguard.pii.scanner import scan_file
 
 _PIECES = st.sampled_from(
     [
@@ -48,6 +53,8 @@ def _all_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
 
     def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
+        if pattern > candidates._ANCHOR_ID:
+            return  # a protection marker opens no region
         if pattern == candidates._ANCHOR_ID:
             spans.append((end, end + candidates.ANCHOR_REACH))
         else:
@@ -63,6 +70,43 @@ def test_regions_merged_while_scanning_equal_regions_merged_after(text: str) -> 
     text = text.ljust(256)  # shorter texts are one region without the prefilter
     expected = candidates._merge(_all_spans(text), len(text))
     assert candidates.hot_regions(text) == expected
+
+
+_MARKED = st.lists(
+    st.one_of(_PIECES, st.sampled_from(["***-**-6789", "dgp1.", "dgp1", "**"])),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKED, st.booleans())
+def test_prefilter_markers_say_whether_tokens_or_stars_can_be_there(
+    text: str, long: bool
+) -> None:
+    text = text.ljust(300) if long else text  # with and without Hyperscan
+    found = candidates.prefilter(text)
+    assert found.regions == candidates.hot_regions(text)
+    assert found.tokens == ("dgp1." in text if long else "dgp1" in text)
+    assert found.stars == ("***" in text if long else "*" in text)
+    # Where a marker is absent, counting protected values skips nothing.
+    expected = count_protected(text)
+    assert count_protected(text, tokens=found.tokens, stars=found.stars) == expected
+
+
+def test_the_scanner_counts_protected_values_found_through_the_markers(
+    tmp_path: Path,
+) -> None:
+    token = "dgp1.abcdefgh." + "A" * 40 + ".S"
+    assert TOKEN_RE.fullmatch(token) is not None
+    prose = "The board met in 2026 and approved the plan. " * 20
+    (tmp_path / "clean.txt").write_text(prose)
+    (tmp_path / "mixed.txt").write_text(f"{prose}\nSSN ***-**-6789 and {token}\n")
+    options = DetectOptions(fingerprint_key=b"k" * 32)
+    clean = scan_file(tmp_path / "clean.txt", options, Limits())
+    mixed = scan_file(tmp_path / "mixed.txt", options, Limits())
+    assert (clean.protected, clean.protected_kinds) == (0, ())
+    assert mixed.protected == 1
+    assert mixed.protected_kinds == (("SSN", "encrypted", 1), ("SSN", "redacted", 1))
 
 
 @settings(max_examples=200, deadline=None)

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from districtguard.pii import keywords as kw
 from districtguard.pii.candidates import (
     Candidate,
+    Prefilter,
     expand,
     find_candidates,
-    hot_regions,
+    prefilter,
 )
 from districtguard.pii.context import UnitContext
 from districtguard.pii.documents.base import TextUnit
@@ -52,7 +53,7 @@ from districtguard.pii.findings import Finding
 from districtguard.pii.fingerprint import fingerprint
 from districtguard.pii.masking import mask_tail
 from districtguard.pii.options import DetectOptions
-from districtguard.pii.protection.tokens import PREFIX, token_spans
+from districtguard.pii.protection.tokens import token_spans
 from districtguard.pii.resolve import resolve
 from districtguard.pii.tables import FIRST_NAME, NAME_HINTS
 
@@ -350,9 +351,19 @@ def _findings(
     return findings
 
 
-def detect(unit: TextUnit, path: str, options: DetectOptions) -> list[Finding]:
-    """Return the findings in ``unit``, sorted by position."""
-    regions = hot_regions(unit.text)
+def detect(
+    unit: TextUnit,
+    path: str,
+    options: DetectOptions,
+    prefiltered: Prefilter | None = None,
+) -> list[Finding]:
+    """Return the findings in ``unit``, sorted by position.
+
+    ``prefiltered`` is :func:`~districtguard.pii.candidates.prefilter` of the
+    unit's text when the caller has it already (the scanner uses its markers too).
+    """
+    found = prefilter(unit.text) if prefiltered is None else prefiltered
+    regions = found.regions
     if not regions and not unit.cells:
         return []
     context_regions = expand(regions, options.window, len(unit.text))
@@ -364,7 +375,7 @@ def detect(unit: TextUnit, path: str, options: DetectOptions) -> list[Finding]:
     ctx = UnitContext(unit, kw.KeywordIndex(hits), options.window)
     candidates = list(find_candidates(unit.text, regions))
     candidates.extend(_license_candidates(ctx))
-    if PREFIX in unit.text:
+    if found.tokens:
         candidates = _outside_tokens(unit.text, candidates)
     detections = _judge(ctx, options, candidates)
     if not detections:

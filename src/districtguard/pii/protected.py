@@ -32,17 +32,27 @@ ProtectedCounts = Counter[tuple[str, str]]
 
 
 def count_protected(
-    text: str, start: int = 0, end: int | None = None
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    tokens: bool = True,
+    stars: bool = True,
 ) -> ProtectedCounts:
-    """Return the protected values starting in ``text[start:end]``, by element."""
+    """Return the protected values starting in ``text[start:end]``, by element.
+
+    ``tokens=False`` or ``stars=False`` says the caller knows ``text`` holds no
+    token prefix or no redaction stars (the prefilter's markers), so it is not
+    searched for them again.
+    """
     counts: ProtectedCounts = Counter()
     stop = len(text) if end is None else end
-    if PREFIX in text:
+    if tokens and PREFIX in text:
         for match in TOKEN_RE.finditer(text):
             if start <= match.start() < stop:
                 element = CODE_ELEMENTS[match.group("element")]
                 counts[str(element), ENCRYPTED] += 1
-    if "*" in text:
+    if stars and "*" in text:
         for element, shape in _REDACTED_SHAPES:
             for match in shape.finditer(text):
                 if start <= match.start() < stop:

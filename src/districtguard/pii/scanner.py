@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from districtguard.pii import engine
+from districtguard.pii.candidates import prefilter
 from districtguard.pii.documents import file_source, read_source
 from districtguard.pii.documents.base import (
     DocumentError,
@@ -103,9 +104,17 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
     kinds: ProtectedCounts = ProtectedCounts()
     try:
         for unit in read_source(file_source(path), context):
-            findings.extend(engine.detect(unit, name, options))
+            # One prefilter pass serves detection and the protected-value count.
+            found = prefilter(unit.text)
+            findings.extend(engine.detect(unit, name, options, found))
             # One pass for both: every token is an encrypted value.
-            counts = count_protected(unit.text, unit.own_start, unit.own_end)
+            counts = count_protected(
+                unit.text,
+                unit.own_start,
+                unit.own_end,
+                tokens=found.tokens,
+                stars=found.stars,
+            )
             protected += encrypted(counts)
             kinds.update(counts)
     except SkippedDocument as exc:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from districtguard.pii import engine as detector
 from districtguard.pii import keywords as kw
+from districtguard.pii.candidates import prefilter
 from districtguard.pii.databases.columns import (
     INTEGER,
     SKIP,
@@ -443,8 +444,9 @@ class _SampleReader:
             columns=columns,
             base_offset=None,
         )
-        self.findings.extend(detector.detect(unit, self.path, self.scan.options))
-        counts = count_protected(unit.text)
+        found = prefilter(unit.text)
+        self.findings.extend(detector.detect(unit, self.path, self.scan.options, found))
+        counts = count_protected(unit.text, tokens=found.tokens, stars=found.stars)
         self.protected += encrypted(counts)
         self.protected_kinds.update(counts)
 
