@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from districtguard.pii import DetectOptions, candidates
 from districtguard.pii.documents.base import Limits
+from districtguard.pii.documents.text import stream_units
 from districtguard.pii.keywords import KeywordIndex, find_keywords
 from districtguard.pii.masking import mask_tail
 from districtguard.pii.protected import count_protected
@@ -158,3 +159,53 @@ def test_redaction_tail_needs_stars_before_at_most_four_characters() -> None:
     last = text.rindex("6789")
     assert not _redacted_tail(text, last, last + 4)  # no star before it
     assert not _redacted_tail(text, text.index("12345"), len(text))  # five digits
+
+
+def _reference_units(
+    pieces: list[str], size: int, overlap: int
+) -> list[tuple[str, int, int, int, int]]:
+    """Chunk as the rule says, copying freely: before + own + after, each cut."""
+    text, units = "".join(pieces), []
+    start, line = 0, 1
+    while start < len(text):
+        rest = len(text) - start
+        if rest <= size:
+            cut = rest
+        else:
+            cut = size
+            floor = start + size - size // 4
+            for mark in ("\n\n", "\n"):
+                found = text.rfind(mark, floor, start + size)
+                if found != -1:
+                    cut = found + len(mark) - start
+                    break
+        low = max(0, start - overlap)
+        units.append(
+            (
+                text[low : start + cut + overlap],
+                low,
+                line - text.count("\n", low, start),
+                start - low,
+                start - low + cut,
+            )
+        )
+        line += text.count("\n", start, start + cut)
+        start += cut
+    return units
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab\n é", max_size=40), max_size=30),
+    st.integers(1, 60),
+    st.integers(0, 20),
+)
+def test_units_streamed_from_one_window_equal_units_cut_and_copied(
+    pieces: list[str], size: int, overlap: int
+) -> None:
+    limits = Limits(chunk_chars=size, chunk_overlap=overlap)
+    streamed = [
+        (u.text, u.base_offset, u.first_line, u.own_start, u.own_end)
+        for u in stream_units(pieces, limits)
+    ]
+    assert streamed == _reference_units(pieces, size, overlap)
