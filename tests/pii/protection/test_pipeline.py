@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,11 @@ from districtguard.pii.elements import Element
 from districtguard.pii.protection.accesslog import read_entries
 from districtguard.pii.protection.cipher import ValueCipher
 from districtguard.pii.protection.edits import PROTECTABLE, Policy
+from districtguard.pii.protection.journal import Journal, digest, signature
 from districtguard.pii.protection.keys import KeyRing
 from districtguard.pii.protection.pipeline import (
     ALREADY,
+    EARLIER,
     ENCRYPTED_WHOLE,
     FAILED,
     NOT_PROTECTED,
@@ -91,6 +94,49 @@ def test_a_second_run_changes_nothing(share: Path, tmp_path: Path) -> None:
         again = run(share, Services(Redactor()), journal=journal)
         assert {r.outcome for r in again.values()} <= {UNCHANGED, SKIPPED}
     assert {p.name: p.read_bytes() for p in share.iterdir()} == before
+
+
+def test_a_clean_file_is_passed_over_by_its_signature_until_it_is_written(
+    share: Path, tmp_path: Path
+) -> None:
+    journal_file = tmp_path / "j.jsonl"
+    menu = share / "menu.txt"
+    run(share, Services(Redactor()), journal=journal_file)
+    entry = Journal(journal_file).last[str(menu.absolute())]
+    assert entry["op"] == "clean" and "sha" not in entry  # never hashed
+    assert entry["sig"] == signature(menu.stat())
+    again = run(share, Services(Redactor()), journal=journal_file)
+    assert (again["menu.txt"].outcome, again["menu.txt"].file.reason) == (
+        UNCHANGED,
+        EARLIER,
+    )
+    # Written with personal information of the same size, its times set back:
+    # the change time still moves, so the next run reads it and protects it.
+    info = menu.stat()
+    written = f"Ann Lee SSN {SSN}\n"
+    assert len(written) == info.st_size
+    menu.write_text(written)
+    os.utime(menu, ns=(info.st_atime_ns, info.st_mtime_ns))
+    third = run(share, Services(Redactor()), journal=journal_file)
+    assert third["menu.txt"].outcome == PROTECTED
+    assert menu.read_text() == "Ann Lee SSN ***-**-7891\n"
+
+
+def test_a_clean_file_in_an_older_journal_is_passed_over_by_its_digest(
+    share: Path, tmp_path: Path
+) -> None:
+    journal_file = tmp_path / "j.jsonl"
+    menu = share / "menu.txt"
+    older = Journal(journal_file)  # as journals were written before signatures
+    older.append("clean", str(menu.absolute()), sha=digest(menu.read_bytes()))
+    older.append("clean", str((share / "staff.txt").absolute()), sha=digest(b"x"))
+    older.close()
+    results = run(share, Services(Redactor()), journal=journal_file)
+    assert (results["menu.txt"].outcome, results["menu.txt"].file.reason) == (
+        UNCHANGED,
+        EARLIER,
+    )
+    assert results["staff.txt"].outcome == PROTECTED  # its content differs
 
 
 def test_dry_run_writes_nothing(share: Path, tmp_path: Path) -> None:

@@ -7,13 +7,20 @@ be left and which files are done. Steps for one file, in order:
 - ``begin``: a protected copy is about to be written at ``temp``;
 - ``ready``: the copy is written and verified; the original is about to be replaced;
 - ``done``: the original was replaced (``after`` is the new content's SHA-256);
-- ``clean``: the file had nothing to protect (``sha`` is its SHA-256).
+- ``clean``: the file had nothing to protect (``sig`` is its stat signature:
+  device, inode, size, modification and change times; journals written before
+  carry ``sha``, its SHA-256, instead).
 
 The journal lives in the data home (``journal/``), never in the tree being
 protected, and is named after the run's mode and paths, so running the same
 command again finds it: files ``done`` or ``clean`` whose content has not
-changed since are passed over without being read again, and temporary files of
-an interrupted step are removed. Only paths and digests are written, never data.
+changed since are passed over, and temporary files of an interrupted step are
+removed. A clean file is known by its stat signature, as ``make`` and ``rsync``
+know files: it is not read, let alone hashed, to be passed over, and the first
+run need not hash it either. (Its change time moves with every write and cannot
+be set back, so a file rewritten to the same size and modification time is still
+seen as changed.) A protected file is known by the SHA-256 of what was written.
+Only paths, signatures and digests are written, never data.
 
 Several processes may append to one journal (``protect --workers N``): each
 line is one locked, flushed write, and all the steps of one file come from the
@@ -62,6 +69,14 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def signature(info: os.stat_result) -> str:
+    """Return a file's stat signature: it changes whenever the file is written."""
+    return (
+        f"{info.st_dev}:{info.st_ino}:{info.st_size}:"
+        f"{info.st_mtime_ns}:{info.st_ctime_ns}"
+    )
+
+
 class Journal:
     """An append-only, crash-safe log of one run's steps."""
 
@@ -108,6 +123,18 @@ class Journal:
             os.fsync(self._fd)
         self.last[path] = entry
         crash_point()
+
+    def clean_since(self, path: str, sig: str) -> bool:
+        """Return whether ``path`` was clean and its stat signature is still ``sig``."""
+        entry = self.last.get(path)
+        return entry is not None and entry["op"] == "clean" and entry.get("sig") == sig
+
+    def wants_digest(self, path: str) -> bool:
+        """Return whether :meth:`finished` needs the content's SHA-256 for ``path``."""
+        entry = self.last.get(path)
+        if entry is None:
+            return False
+        return entry["op"] == "done" or (entry["op"] == "clean" and "sha" in entry)
 
     def finished(self, path: str, sha: str) -> bool:
         """Return whether ``path`` is done or clean and still has content ``sha``."""

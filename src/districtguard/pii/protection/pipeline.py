@@ -36,7 +36,12 @@ from districtguard.pii.protection.base import (
     ValueProtector,
 )
 from districtguard.pii.protection.edits import Action, Job, Policy
-from districtguard.pii.protection.journal import Journal, crash_point, digest
+from districtguard.pii.protection.journal import (
+    Journal,
+    crash_point,
+    digest,
+    signature,
+)
 from districtguard.pii.protection.keys import KeyRing
 from districtguard.pii.protection.rewrite import UNKNOWN, protect_document
 from districtguard.pii.protection.tokens import TOKEN_RE
@@ -59,6 +64,7 @@ PROTECTED = "protected"
 PROTECTED_IN_PART = "protected-in-part"
 ENCRYPTED_WHOLE = "encrypted-whole-file"
 UNCHANGED = "unchanged"
+EARLIER = "done in an earlier run"  # the reason given for a file passed over
 ALREADY = "already-protected"
 WOULD_PROTECT = "would-protect"
 WOULD_ENCRYPT_WHOLE = "would-encrypt-whole-file"
@@ -225,12 +231,17 @@ class Protector:
         if info.st_size > limit:
             reason = f"larger than {limit} bytes; too large to rewrite in memory"
             return _result(path, FAILED, reason, size=info.st_size)
+        journal, where = self.journal, str(path.absolute())
+        sig = signature(info)
+        if journal is not None and journal.clean_since(where, sig):
+            return _result(path, UNCHANGED, EARLIER, size=info.st_size)
         data = path.read_bytes()
-        sha = digest(data)
-        if self.journal is not None and self.journal.finished(
-            str(path.absolute()), sha
+        if (
+            journal is not None
+            and journal.wants_digest(where)
+            and journal.finished(where, digest(data))
         ):
-            return _result(path, UNCHANGED, "done in an earlier run", size=len(data))
+            return _result(path, UNCHANGED, EARLIER, size=len(data))
         kind = natively_encrypted(data)
         if kind is not None:
             reason = f"{NATIVE_LABELS[kind]}: opens only with its password"
@@ -268,8 +279,8 @@ class Protector:
                     f"({left[0].action.removeprefix('skipped:')})"
                 )
                 return _result(path, NOT_PROTECTED, reason, size=len(data), job=job)
-            if self.journal is not None and not job.problems:
-                self._step("clean", path, sha=sha)
+            if journal is not None and not job.problems and self._same(path, sig):
+                self._step("clean", path, sig=sig)
             return _result(path, UNCHANGED, size=len(data), job=job)
         if config.dry_run or new is None:
             return _result(path, WOULD_PROTECT, size=len(data), job=job)
@@ -281,6 +292,15 @@ class Protector:
             )
             return _result(path, PROTECTED_IN_PART, size=len(data), job=job)
         return _result(path, PROTECTED, size=len(data), job=job)
+
+    @staticmethod
+    def _same(path: Path, sig: str) -> bool:
+        """Return whether ``path`` still has signature ``sig``: what was read is
+        what is there, so a later run may pass it over by its signature."""
+        try:
+            return signature(path.stat()) == sig
+        except OSError:
+            return False
 
     def _replace(
         self, path: Path, info: os.stat_result, data: bytes, new: bytes, job: Job
