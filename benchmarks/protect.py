@@ -4,9 +4,10 @@ Run: ``.venv/bin/python benchmarks/protect.py [--dense-mb 2] [--prose-mb 50]``.
 Each measurement runs in its own process, so its peak memory (max RSS) is its
 own. Protection goes through the whole pipeline for one file: read, detect,
 rewrite, write beside, verify (read back, detect again, and in encrypt mode
-unprotect and compare), rename. Prints a markdown table, with each rate by the
-wall clock and by the process's CPU time (which load from elsewhere on a shared
-machine inflates far less).
+unprotect and compare), rename, with its steps in a journal as the command
+keeps them. Prints a markdown table, with each rate by the wall clock and by the
+process's CPU time (which load from elsewhere on a shared machine inflates far
+less).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from common import OPTIONS, clean_prose, dense_text, pin_one_core
 from districtguard.pii.documents.base import Limits
 from districtguard.pii.protection.edits import PROTECTABLE, Policy
+from districtguard.pii.protection.journal import Journal
 from districtguard.pii.protection.pipeline import ProtectConfig, Protector, Services
 from districtguard.pii.scanner import scan_file
 
@@ -85,7 +87,10 @@ def measure(kind: str, mode: str, megabytes: float) -> dict[str, object]:
         else:
             policy = Policy(OPTIONS, PROTECTABLE, all_records=True)
             config = ProtectConfig(paths=(path,), policy=policy)
-            protector = Protector(config, _services(mode, Path(folder) / "home"), None)
+            # A journal, as the command keeps one: it records each file's steps.
+            journal = Journal(Path(folder) / "home" / "journal.jsonl")
+            services = _services(mode, Path(folder) / "home")
+            protector = Protector(config, services, journal)
             start, cpu = time.perf_counter(), time.process_time()
             result = protector.protect(path)
             seconds = time.perf_counter() - start

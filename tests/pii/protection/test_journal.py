@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from pathlib import Path
+
+import pytest
 
 from districtguard.pii.protection.journal import Journal, digest, journal_path
 
@@ -111,3 +114,25 @@ def test_recovery_removes_what_an_interrupted_whole_file_encryption_left(
     journal.append("begin", str(original), target=str(tmp_path / "photo.bin.dgenc"))
     assert journal.recover() == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["j.jsonl", "photo.bin"]
+
+
+def test_steps_are_flushed_to_disk_except_a_clean_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: list[int] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        flushed.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    journal = Journal(tmp_path / "j.jsonl")
+    journal.append("begin", "/share/a.txt", temp="/share/.a.txt.dgtmp-1")
+    journal.append("clean", "/share/b.txt", sync=False, sig="1:2:3:4:5")
+    assert len(flushed) == 1
+    journal.close()
+    again = Journal(tmp_path / "j.jsonl")  # an unflushed line is still written
+    assert again.clean_since("/share/b.txt", "1:2:3:4:5")
+    assert not again.clean_since("/share/b.txt", "1:2:3:4:6")
+    assert not again.wants_digest("/share/b.txt")

@@ -114,13 +114,18 @@ class Journal:
                 if isinstance(entry, dict) and isinstance(entry.get("path"), str):
                     self.last[entry["path"]] = entry
 
-    def append(self, op: str, path: str, **fields: Any) -> None:
-        """Write one step and flush it to disk before returning."""
+    def append(self, op: str, path: str, *, sync: bool = True, **fields: Any) -> None:
+        """Write one step and, unless ``sync`` is false, flush it to disk first.
+
+        A ``clean`` step needs no flush: it announces nothing to be done, and if
+        a crash loses it the next run only reads that file again.
+        """
         entry = {"op": op, "path": path, **fields}
         line = (json.dumps(entry, ensure_ascii=False) + "\n").encode()
         with self._locked():
             os.write(self._fd, line)
-            os.fsync(self._fd)
+            if sync:
+                os.fsync(self._fd)
         self.last[path] = entry
         crash_point()
 

@@ -204,9 +204,11 @@ class Protector:
         self.services = services
         self.journal = journal
 
-    def _step(self, op: str, path: Path, **fields: object) -> None:
+    def _step(
+        self, op: str, path: Path, *, sync: bool = True, **fields: object
+    ) -> None:
         if self.journal is not None:
-            self.journal.append(op, str(path.absolute()), **fields)
+            self.journal.append(op, str(path.absolute()), sync=sync, **fields)
 
     def protect(self, path: Path) -> ProtectResult:
         """Protect one file; never raise for a bad file."""
@@ -280,7 +282,7 @@ class Protector:
                 )
                 return _result(path, NOT_PROTECTED, reason, size=len(data), job=job)
             if journal is not None and not job.problems and self._same(path, sig):
-                self._step("clean", path, sig=sig)
+                self._step("clean", path, sync=False, sig=sig)
             return _result(path, UNCHANGED, size=len(data), job=job)
         if config.dry_run or new is None:
             return _result(path, WOULD_PROTECT, size=len(data), job=job)
