@@ -7,14 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from districtguard.pii.documents.base import Source
 from districtguard.pii.elements import Element
+from districtguard.pii.protection import pipeline
 from districtguard.pii.protection.accesslog import read_entries
 from districtguard.pii.protection.cipher import ValueCipher
-from districtguard.pii.protection.edits import PROTECTABLE, Policy
+from districtguard.pii.protection.edits import PROTECTABLE, Edit, Job, Policy
 from districtguard.pii.protection.journal import Journal, digest, signature
 from districtguard.pii.protection.keys import KeyRing
 from districtguard.pii.protection.pipeline import (
     ALREADY,
+    CHANGED,
     EARLIER,
     ENCRYPTED_WHOLE,
     FAILED,
@@ -29,6 +32,7 @@ from districtguard.pii.protection.pipeline import (
     protect_paths,
 )
 from districtguard.pii.protection.redaction import Redactor
+from districtguard.pii.protection.rewrite.text import source_edits
 from districtguard.pii.protection.unprotect import (
     DECRYPTED_WHOLE,
     RESTORED,
@@ -250,3 +254,81 @@ def test_a_damaged_file_fails_with_a_clear_reason_and_the_run_goes_on(
     assert results["broken.xlsx"].outcome == FAILED
     assert "not a readable XLSX workbook" in results["broken.xlsx"].file.reason
     assert results["staff.txt"].outcome == PROTECTED
+
+
+def _mixed_share(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "note.txt").write_text(f"Clean line.\n{LINE}Another clean line.\n")
+    (folder / "staff.csv").write_text(
+        f"name,ssn,note\nMaria Lopez,{SSN},on file\nAnn Lee,,none\n"
+    )
+    (folder / "staff.json").write_text(
+        f'{{"name": "Maria Lopez", "ssn": "{SSN}", "id": 7}}\n'
+    )
+    (folder / "menu.txt").write_text("Lunch menu for Tuesday.\n")
+    (folder / "menu.csv").write_text("day,dish\nTuesday,soup\n")
+    return folder
+
+
+@pytest.mark.parametrize("mode", ["redact", "encrypt"])
+def test_text_csv_and_json_planned_from_the_disk_as_from_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ring: KeyRing, mode: str
+) -> None:
+    services = Services(Redactor()) if mode == "redact" else encrypting(ring)
+    streamed = run(_mixed_share(tmp_path / "a"), services, journal=tmp_path / "a.j")
+    monkeypatch.setattr(pipeline, "_plan_in_stream", lambda *_: None)
+    in_memory = run(_mixed_share(tmp_path / "b"), services, journal=tmp_path / "b.j")
+    assert {n: r.outcome for n, r in streamed.items()} == {
+        "note.txt": PROTECTED,
+        "staff.csv": PROTECTED,
+        "staff.json": PROTECTED,
+        "menu.txt": UNCHANGED,
+        "menu.csv": UNCHANGED,
+    }
+    for name, result in streamed.items():
+        other = in_memory[name]
+        assert (result.outcome, result.file.size) == (other.outcome, other.file.size)
+        assert [(a.action, a.finding.element) for a in result.actions] == [
+            (a.action, a.finding.element) for a in other.actions
+        ]
+        if mode == "redact":  # encryption draws a new nonce for every value
+            assert (tmp_path / "a" / name).read_bytes() == (
+                tmp_path / "b" / name
+            ).read_bytes()
+
+
+def test_a_clean_text_file_is_never_read_whole(
+    share: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (share / "staff.txt").unlink()
+
+    def read_bytes(self: Path) -> bytes:
+        raise AssertionError(f"{self.name} was read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    results = run(share, Services(Redactor()), journal=tmp_path / "j.jsonl")
+    assert results["menu.txt"].outcome == UNCHANGED
+
+
+def test_a_file_written_while_it_is_planned_is_left_for_the_next_run(
+    share: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staff = share / "staff.txt"
+    plan = source_edits
+
+    def plan_then_write(reader: str, source: Source, job: Job) -> list[Edit]:
+        edits = plan(reader, source, job)
+        if source.name == "staff.txt":
+            staff.write_text("Someone wrote here meanwhile.\n" + LINE)
+        return edits
+
+    monkeypatch.setattr(pipeline, "source_edits", plan_then_write)
+    results = run(share, Services(Redactor()), journal=tmp_path / "j.jsonl")
+    assert (results["staff.txt"].outcome, results["staff.txt"].file.reason) == (
+        FAILED,
+        CHANGED,
+    )
+    assert staff.read_text() == "Someone wrote here meanwhile.\n" + LINE
+    monkeypatch.setattr(pipeline, "source_edits", plan)
+    again = run(share, Services(Redactor()), journal=tmp_path / "j.jsonl")
+    assert again["staff.txt"].outcome == PROTECTED

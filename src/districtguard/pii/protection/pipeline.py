@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from districtguard.pii.documents import SNIFF_BYTES
+from districtguard.pii.documents.base import OLE_MAGIC, SkippedDocument, Source
 from districtguard.pii.protection import atomic, verify
 from districtguard.pii.protection.base import (
     Mode,
@@ -35,7 +37,7 @@ from districtguard.pii.protection.base import (
     TokenRestorer,
     ValueProtector,
 )
-from districtguard.pii.protection.edits import Action, Job, Policy
+from districtguard.pii.protection.edits import Action, Edit, Job, Policy
 from districtguard.pii.protection.journal import (
     Journal,
     crash_point,
@@ -43,7 +45,12 @@ from districtguard.pii.protection.journal import (
     signature,
 )
 from districtguard.pii.protection.keys import KeyRing
-from districtguard.pii.protection.rewrite import UNKNOWN, protect_document
+from districtguard.pii.protection.rewrite import (
+    UNKNOWN,
+    format_for,
+    protect_document,
+)
+from districtguard.pii.protection.rewrite.text import TextFormat, source_edits
 from districtguard.pii.protection.tokens import TOKEN_RE
 from districtguard.pii.protection.wholefile import (
     NATIVE_LABELS,
@@ -65,6 +72,7 @@ PROTECTED_IN_PART = "protected-in-part"
 ENCRYPTED_WHOLE = "encrypted-whole-file"
 UNCHANGED = "unchanged"
 EARLIER = "done in an earlier run"  # the reason given for a file passed over
+CHANGED = "changed while it was being protected; run the command again"
 ALREADY = "already-protected"
 WOULD_PROTECT = "would-protect"
 WOULD_ENCRYPT_WHOLE = "would-encrypt-whole-file"
@@ -178,6 +186,29 @@ def _result(
     return ProtectResult(file, outcome, actions)
 
 
+def _plan_in_stream(
+    path: Path, info: os.stat_result, job: Job
+) -> tuple[TextFormat, list[Edit]] | None:
+    """Plan a text, CSV or JSON file as the scan reads it, without holding it.
+
+    Return its rewriter and its edits, or None for any other format, and for
+    content under another format's magic (a PDF or an Office container named
+    ``.txt``), which the in-memory path judges.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if head.startswith(OLE_MAGIC) or native_kind(path.name, head) is not None:
+        return None
+    try:
+        rewriter = format_for(path.name, head)
+    except SkippedDocument:
+        return None
+    if not isinstance(rewriter, TextFormat):
+        return None
+    source = Source(path.name, lambda: path.open("rb"), info.st_size)
+    return rewriter, source_edits(rewriter.reader, source, job)
+
+
 def _left_alone(job: Job) -> list[Action]:
     """Return the actions a format could not take (not the policy's choices)."""
     return [
@@ -237,17 +268,11 @@ class Protector:
         sig = signature(info)
         if journal is not None and journal.clean_since(where, sig):
             return _result(path, UNCHANGED, EARLIER, size=info.st_size)
-        data = path.read_bytes()
-        if (
-            journal is not None
-            and journal.wants_digest(where)
-            and journal.finished(where, digest(data))
-        ):
-            return _result(path, UNCHANGED, EARLIER, size=len(data))
-        kind = natively_encrypted(data)
-        if kind is not None:
-            reason = f"{NATIVE_LABELS[kind]}: opens only with its password"
-            return _result(path, ALREADY, reason, size=len(data))
+        data: bytes | None = None
+        if journal is not None and journal.wants_digest(where):
+            data = path.read_bytes()
+            if journal.finished(where, digest(data)):
+                return _result(path, UNCHANGED, EARLIER, size=len(data))
         job = Job(
             config.policy,
             self.services.protector,
@@ -255,16 +280,51 @@ class Protector:
             TOKEN_RE,
             dry_run=config.dry_run,
         )
-        try:
-            new = protect_document(path.name, data, job)
-        except ProtectionError as exc:
-            reason = f"cannot be protected in place: {exc}"
-            if kind := self._native_kind(path, data, job):
-                return self._native(path, info, data, job, reason, kind)
-            return _result(path, NOT_PROTECTED, reason, size=len(data), job=job)
-        except Exception as exc:
-            reason = verify.describe(exc)
-            return _result(path, FAILED, reason, size=len(data), job=job)
+        new: bytes | None = None
+        planned = None
+        if data is None:
+            try:
+                planned = _plan_in_stream(path, info, job)
+            except ProtectionError as exc:
+                reason = f"cannot be protected in place: {exc}"
+                return _result(path, NOT_PROTECTED, reason, size=info.st_size, job=job)
+            except Exception as exc:
+                reason = verify.describe(exc)
+                return _result(path, FAILED, reason, size=info.st_size, job=job)
+        if planned is not None:
+            # A text, CSV or JSON file, planned as the scan reads it: read whole
+            # only to rewrite it, so a clean one is never held in memory.
+            rewriter, edits = planned
+            if edits:
+                data = path.read_bytes()
+                if not self._same(path, sig):
+                    return _result(path, FAILED, CHANGED, size=len(data), job=job)
+                try:
+                    new = rewriter.apply(data, job, edits)
+                except ProtectionError as exc:
+                    reason = f"cannot be protected in place: {exc}"
+                    return _result(path, NOT_PROTECTED, reason, size=len(data), job=job)
+                except Exception as exc:
+                    reason = verify.describe(exc)
+                    return _result(path, FAILED, reason, size=len(data), job=job)
+        else:
+            data = path.read_bytes() if data is None else data
+            kind = natively_encrypted(data)
+            if kind is not None:
+                reason = f"{NATIVE_LABELS[kind]}: opens only with its password"
+                return _result(path, ALREADY, reason, size=len(data))
+            try:
+                new = protect_document(path.name, data, job)
+            except ProtectionError as exc:
+                reason = f"cannot be protected in place: {exc}"
+                if kind := self._native_kind(path, data, job):
+                    return self._native(path, info, data, job, reason, kind)
+                return _result(path, NOT_PROTECTED, reason, size=len(data), job=job)
+            except Exception as exc:
+                reason = verify.describe(exc)
+                return _result(path, FAILED, reason, size=len(data), job=job)
+        if data is None:  # planned from the stream, and nothing to change
+            return self._unchanged(path, sig, job, info.st_size)
         if job.whole_file and (kind := self._native_kind(path, data, job)):
             return self._native(path, info, data, job, job.whole_file, kind)
         if job.whole_file:
@@ -276,14 +336,7 @@ class Protector:
             )
             return self._native(path, info, data, job, reason, kind)
         if new is None and not (config.dry_run and job.protected):
-            if left:
-                reason = f"{len(left)} values cannot be protected in place " + (
-                    f"({left[0].action.removeprefix('skipped:')})"
-                )
-                return _result(path, NOT_PROTECTED, reason, size=len(data), job=job)
-            if journal is not None and not job.problems and self._same(path, sig):
-                self._step("clean", path, sync=False, sig=sig)
-            return _result(path, UNCHANGED, size=len(data), job=job)
+            return self._unchanged(path, sig, job, len(data))
         if config.dry_run or new is None:
             return _result(path, WOULD_PROTECT, size=len(data), job=job)
         self._replace(path, info, data, new, job)
@@ -294,6 +347,18 @@ class Protector:
             )
             return _result(path, PROTECTED_IN_PART, size=len(data), job=job)
         return _result(path, PROTECTED, size=len(data), job=job)
+
+    def _unchanged(self, path: Path, sig: str, job: Job, size: int) -> ProtectResult:
+        """Return the result of a file left as it was, and journal it if clean."""
+        left = _left_alone(job)
+        if left:
+            reason = f"{len(left)} values cannot be protected in place " + (
+                f"({left[0].action.removeprefix('skipped:')})"
+            )
+            return _result(path, NOT_PROTECTED, reason, size=size, job=job)
+        if self.journal is not None and not job.problems and self._same(path, sig):
+            self._step("clean", path, sync=False, sig=sig)
+        return _result(path, UNCHANGED, size=size, job=job)
 
     @staticmethod
     def _same(path: Path, sig: str) -> bool:

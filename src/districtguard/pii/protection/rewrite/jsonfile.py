@@ -37,10 +37,10 @@ class JsonFormat(TextFormat):
 
     reader = "jsonfile"
 
-    def protect(self, name: str, data: bytes, job: Job) -> bytes | None:
+    def apply(self, data: bytes, job: Job, edits: list[Edit]) -> bytes | None:
         """Find the strings once, then replace as plain text does."""
         self._spans: tuple[list[int], list[int]] | None = None
-        return super().protect(name, data, job)
+        return super().apply(data, job, edits)
 
     def check(self, text: str, edit: Edit, job: Job) -> Edit | None:
         """Keep a value in a string a string; turn a number into one."""

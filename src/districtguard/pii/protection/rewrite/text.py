@@ -51,16 +51,34 @@ class Decoded:
 
 def read_units(reader: str, name: str, data: bytes, job: Job) -> Iterator[TextUnit]:
     """Yield the units the scan reads from ``data`` with reader ``reader``."""
+    yield from source_units(reader, _in_memory(name, data), job)
+
+
+def _in_memory(name: str, data: bytes) -> Source:
+    return Source(name, lambda: io.BytesIO(data), len(data))
+
+
+def source_units(reader: str, source: Source, job: Job) -> Iterator[TextUnit]:
+    """Yield the units the scan reads from ``source`` with reader ``reader``."""
     context = ReadContext(job.policy.limits, depth=job.depth)
-    source = Source(name, lambda: io.BytesIO(data), len(data))
     yield from reader_named(reader).read(source, context)
     job.problems.extend(context.problems)
 
 
 def file_edits(reader: str, name: str, data: bytes, job: Job) -> list[Edit]:
     """Return the edits for ``data`` with offsets into its whole decoded text."""
+    return source_edits(reader, _in_memory(name, data), job)
+
+
+def source_edits(reader: str, source: Source, job: Job) -> list[Edit]:
+    """Return the edits for ``source`` with offsets into its whole decoded text.
+
+    The protect pipeline plans a text, CSV or JSON file this way straight from
+    the disk, as the scan reads it, and reads the whole file only if an edit
+    comes out.
+    """
     edits: list[Edit] = []
-    for unit in read_units(reader, name, data, job):
+    for unit in source_units(reader, source, job):
         for edit in plan_unit(job, unit):
             if unit.base_offset is None:
                 job.skip(edit, "no-position-in-the-file")
@@ -80,7 +98,10 @@ class TextFormat:
 
     def protect(self, name: str, data: bytes, job: Job) -> bytes | None:
         """Return ``data`` with the chosen values replaced, or None."""
-        edits = file_edits(self.reader, name, data, job)
+        return self.apply(data, job, file_edits(self.reader, name, data, job))
+
+    def apply(self, data: bytes, job: Job, edits: list[Edit]) -> bytes | None:
+        """Return ``data`` with ``edits`` (planned on it) made, or None."""
         if not edits:
             return None
         decoded = Decoded(data)
