@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from districtguard.pii.documents.base import Source
+from districtguard.pii.documents.base import Limits, Source
 from districtguard.pii.elements import Element
 from districtguard.pii.protection import pipeline
 from districtguard.pii.protection.accesslog import read_entries
@@ -332,3 +332,29 @@ def test_a_file_written_while_it_is_planned_is_left_for_the_next_run(
     monkeypatch.setattr(pipeline, "source_edits", plan)
     again = run(share, Services(Redactor()), journal=tmp_path / "j.jsonl")
     assert again["staff.txt"].outcome == PROTECTED
+
+
+def test_a_file_too_large_to_rewrite_is_refused_only_if_it_needs_rewriting(
+    share: Path,
+) -> None:
+    (share / "menu.txt").write_text("Lunch menu for Tuesday.\n" * 10)
+    (share / "staff.txt").write_text(LINE * 5)
+    (share / "menu.bin").write_bytes(b"\x00\x01" * 200)
+    policy = Policy(OPTIONS, PROTECTABLE, limits=Limits(max_member_size=100))
+    settings = ProtectConfig(paths=(share,), policy=policy)
+    results: list[ProtectResult] = []
+    protect_paths(settings, Services(Redactor()), results.append)
+    by_name = {Path(r.path).name: r for r in results}
+    too_large = "larger than 100 bytes; too large to rewrite in memory"
+    # A clean text file is planned as it is read: its size does not matter.
+    assert by_name["menu.txt"].outcome == UNCHANGED
+    assert (by_name["staff.txt"].outcome, by_name["staff.txt"].file.reason) == (
+        FAILED,
+        too_large,
+    )
+    assert by_name["staff.txt"].actions  # the values it holds are still reported
+    assert (by_name["menu.bin"].outcome, by_name["menu.bin"].file.reason) == (
+        FAILED,
+        too_large,
+    )
+    assert (share / "staff.txt").read_text() == LINE * 5

@@ -261,15 +261,15 @@ class Protector:
         if is_encrypted_file(path):
             return _result(path, ALREADY, "encrypted whole", size=info.st_size)
         limit = config.policy.limits.max_member_size
-        if info.st_size > limit:
-            reason = f"larger than {limit} bytes; too large to rewrite in memory"
-            return _result(path, FAILED, reason, size=info.st_size)
+        too_large = f"larger than {limit} bytes; too large to rewrite in memory"
         journal, where = self.journal, str(path.absolute())
         sig = signature(info)
         if journal is not None and journal.clean_since(where, sig):
             return _result(path, UNCHANGED, EARLIER, size=info.st_size)
         data: bytes | None = None
         if journal is not None and journal.wants_digest(where):
+            if info.st_size > limit:
+                return _result(path, FAILED, too_large, size=info.st_size)
             data = path.read_bytes()
             if journal.finished(where, digest(data)):
                 return _result(path, UNCHANGED, EARLIER, size=len(data))
@@ -293,8 +293,11 @@ class Protector:
                 return _result(path, FAILED, reason, size=info.st_size, job=job)
         if planned is not None:
             # A text, CSV or JSON file, planned as the scan reads it: read whole
-            # only to rewrite it, so a clean one is never held in memory.
+            # only to rewrite it, so a clean one is never held in memory (and
+            # may be larger than what can be rewritten).
             rewriter, edits = planned
+            if edits and info.st_size > limit:
+                return _result(path, FAILED, too_large, size=info.st_size, job=job)
             if edits:
                 data = path.read_bytes()
                 if not self._same(path, sig):
@@ -308,6 +311,8 @@ class Protector:
                     reason = verify.describe(exc)
                     return _result(path, FAILED, reason, size=len(data), job=job)
         else:
+            if data is None and info.st_size > limit:
+                return _result(path, FAILED, too_large, size=info.st_size)
             data = path.read_bytes() if data is None else data
             kind = natively_encrypted(data)
             if kind is not None:
