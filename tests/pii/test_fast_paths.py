@@ -169,7 +169,9 @@ def _reference_units(
     start, line = 0, 1
     while start < len(text):
         rest = len(text) - start
-        if rest <= size:
+        # The stream knows it has ended only when it asked for more text than
+        # it holds: with exactly ``size + overlap`` left, a unit is still cut.
+        if rest < size + overlap and rest <= size:
             cut = rest
         else:
             cut = size

@@ -8,6 +8,7 @@ ZIP, is still read). Each reader module exposes ``READER``.
 from __future__ import annotations
 
 import importlib
+import io
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -91,6 +92,9 @@ def read_source(source: Source, context: ReadContext) -> Iterator[TextUnit]:
     except OSError as exc:
         raise DocumentError(f"cannot open: {exc.strerror or exc}") from None
     reader = choose_reader(source.name, head)
+    if len(head) < SNIFF_BYTES:  # the whole document: read it from here
+        whole = head
+        source = Source(source.name, lambda: io.BytesIO(whole), len(whole))
     yield from reader.read(source, context)
 
 
