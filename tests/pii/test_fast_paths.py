@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from districtguard.pii import DetectOptions, candidates
-from districtguard.pii.documents.base import Limits
+from districtguard.pii.documents import SNIFF_BYTES, read_source
+from districtguard.pii.documents.base import Limits, ReadContext, Source
 from districtguard.pii.documents.text import stream_units
 from districtguard.pii.keywords import KeywordIndex, find_keywords
 from districtguard.pii.masking import mask_tail
@@ -211,3 +214,20 @@ def test_units_streamed_from_one_window_equal_units_cut_and_copied(
         for u in stream_units(pieces, limits)
     ]
     assert streamed == _reference_units(pieces, size, overlap)
+
+
+@pytest.mark.parametrize("size", [100, SNIFF_BYTES - 1, SNIFF_BYTES, 3 * SNIFF_BYTES])
+def test_a_document_shorter_than_its_sniffed_head_is_opened_once(size: int) -> None:
+    data = ("name,note\n" + "Ann Lee,on file\n" * size)[:size].encode()
+    opened: list[int] = []
+
+    def open_source() -> io.BytesIO:
+        opened.append(1)
+        return io.BytesIO(data)
+
+    context = ReadContext()
+    units = list(read_source(Source("a.txt", open_source, len(data)), context))
+    again = list(read_source(Source("a.txt", lambda: io.BytesIO(data)), context))
+    assert units == again
+    assert "".join(u.text[u.own_start : u.own_end] for u in units) == data.decode()
+    assert len(opened) == (1 if size < SNIFF_BYTES else 2)
