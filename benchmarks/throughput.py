@@ -9,9 +9,11 @@ inflate nearly as much (on an idle machine the two agree).
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from common import OPTIONS, clean_prose, dense_text, pin_one_core
@@ -73,38 +75,54 @@ def _small_files(count: int, folder: Path, every: int) -> tuple[_Clock, int]:
     return clock, summary.files_scanned
 
 
+def _best(repeat: int, measure: Callable[[], tuple[_Clock, int]]) -> tuple[_Clock, int]:
+    """Run ``measure`` ``repeat`` times; keep the run with the least CPU time.
+
+    On a shared machine a single run can come out a quarter slow; the best of
+    several is what the code can do.
+    """
+    runs = [measure() for _ in range(max(repeat, 1))]
+    return min(runs, key=lambda run: run[0].cpu)
+
+
 def main() -> None:
     """Run the three measurements and print them as a table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--prose-mb", type=int, default=200)
     parser.add_argument("--dense-mb", type=int, default=20)
     parser.add_argument("--files", type=int, default=5000)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each measurement; best kept"
+    )
     args = parser.parse_args()
+    best = functools.partial(_best, args.repeat)
     core = pin_one_core()
     prose = clean_prose(args.prose_mb)
     dense = dense_text(args.dense_mb)
     detect(TextUnit(dense[:50_000]), "warm-up", OPTIONS)  # load name lists once
     rows: list[tuple[str, str, str]] = []
-    clock, found = _library(prose)
+    clock, found = best(lambda: _library(prose))
     rows.append(("clean prose, library", clock.rate(len(prose)), f"{found} findings"))
-    clock, found = _library(dense)
+    clock, found = best(lambda: _library(dense))
     per = f"{found / clock.wall:,.0f} findings/s ({found / clock.cpu:,.0f} CPU)"
     rows.append(("dense PII, library", clock.rate(len(dense), 2), per))
     with tempfile.TemporaryDirectory() as folder:
-        clock, found = _file(prose, Path(folder))
+        clock, found = best(lambda: _file(prose, Path(folder)))
         size = len(prose.encode())
         rows.append(("clean prose, file", clock.rate(size), f"{found} findings"))
-        clock, found = _file(dense, Path(folder))
+        clock, found = best(lambda: _file(dense, Path(folder)))
         size = len(dense.encode())
         rows.append(("dense PII, file", clock.rate(size, 2), f"{found} findings"))
     for label, every in (("small files, clean", 0), ("small files, 1 in 4 PII", 4)):
         with tempfile.TemporaryDirectory() as folder:
-            clock, scanned = _small_files(args.files, Path(folder), every)
+            clock, scanned = best(
+                lambda: _small_files(args.files, Path(folder), every)  # noqa: B023
+            )
             wall, cpu = scanned / clock.wall, scanned / clock.cpu
             rate = f"{wall:,.0f} files/s ({cpu:,.0f} CPU)"
             rows.append((label, rate, f"{scanned}"))
     sizes = f"prose {len(prose) / 1e6:.0f} MB, dense {len(dense) / 1e6:.0f} MB"
-    print(f"pinned to {core}; {sizes}")
+    print(f"pinned to {core}; {sizes}; best of {max(args.repeat, 1)}")
     print("| measurement | rate | detail |\n|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
