@@ -15,9 +15,9 @@ The journal lives in the data home (``journal/``), never in the tree being
 protected, and is named after the run's mode and paths, so running the same
 command again finds it: files ``done`` or ``clean`` whose content has not
 changed since are passed over, and temporary files of an interrupted step are
-removed. A clean file is known by its stat signature, as ``make`` and ``rsync``
-know files: it is not read, let alone hashed, to be passed over, and the first
-run need not hash it either. (Its change time moves with every write and cannot
+removed. A clean file is known by its stat signature, as Git's index knows an
+unchanged file: it is not read, let alone hashed, to be passed over, and the
+first run need not hash it either. (Its change time moves with every write and cannot
 be set back, so a file rewritten to the same size and modification time is still
 seen as changed.) A protected file is known by the SHA-256 of what was written.
 Only paths, signatures and digests are written, never data.
