@@ -101,8 +101,9 @@ def test_a_second_run_changes_nothing(share: Path, tmp_path: Path) -> None:
 
 
 def test_a_clean_file_is_passed_over_by_its_signature_until_it_is_written(
-    share: Path, tmp_path: Path
+    share: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(pipeline, "RACY_NS", 0)  # the files were just written
     journal_file = tmp_path / "j.jsonl"
     menu = share / "menu.txt"
     run(share, Services(Redactor()), journal=journal_file)
@@ -124,6 +125,21 @@ def test_a_clean_file_is_passed_over_by_its_signature_until_it_is_written(
     third = run(share, Services(Redactor()), journal=journal_file)
     assert third["menu.txt"].outcome == PROTECTED
     assert menu.read_text() == "Ann Lee SSN ***-**-7891\n"
+
+
+def test_a_clean_file_written_moments_ago_is_not_journaled_by_its_signature(
+    share: Path, tmp_path: Path
+) -> None:
+    # A second write within the same clock tick could leave its times unchanged.
+    journal_file = tmp_path / "j.jsonl"
+    results = run(share, Services(Redactor()), journal=journal_file)
+    assert results["menu.txt"].outcome == UNCHANGED
+    assert str((share / "menu.txt").absolute()) not in Journal(journal_file).last
+    again = run(share, Services(Redactor()), journal=journal_file)
+    assert (again["menu.txt"].outcome, again["menu.txt"].file.reason) == (
+        UNCHANGED,
+        "",  # read again, not passed over
+    )
 
 
 def test_a_clean_file_in_an_older_journal_is_passed_over_by_its_digest(

@@ -19,8 +19,9 @@ removed. A clean file is known by its stat signature, as Git's index knows an
 unchanged file: it is not read, let alone hashed, to be passed over, and the
 first run need not hash it either. (Its change time moves with every write and cannot
 be set back, so a file rewritten to the same size and modification time is still
-seen as changed.) A protected file is known by the SHA-256 of what was written.
-Only paths, signatures and digests are written, never data.
+seen as changed; a file changed moments before it was read is not recorded this
+way, see ``pipeline.RACY_NS``.) A protected file is known by the SHA-256 of
+what was written. Only paths, signatures and digests are written, never data.
 
 Several processes may append to one journal (``protect --workers N``): each
 line is one locked, flushed write, and all the steps of one file come from the

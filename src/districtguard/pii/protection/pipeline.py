@@ -73,6 +73,11 @@ ENCRYPTED_WHOLE = "encrypted-whole-file"
 UNCHANGED = "unchanged"
 EARLIER = "done in an earlier run"  # the reason given for a file passed over
 CHANGED = "changed while it was being protected; run the command again"
+# A clean file changed this recently is not journaled by its signature: a second
+# write within the same clock tick as the first (timestamps are kept in ticks of
+# a few milliseconds) would leave its times as they were. Git's index has the
+# same rule for "racily clean" files. Such a file is simply read again next run.
+RACY_NS = 2_000_000_000
 ALREADY = "already-protected"
 WOULD_PROTECT = "would-protect"
 WOULD_ENCRYPT_WHOLE = "would-encrypt-whole-file"
@@ -329,7 +334,7 @@ class Protector:
                 reason = verify.describe(exc)
                 return _result(path, FAILED, reason, size=len(data), job=job)
         if data is None:  # planned from the stream, and nothing to change
-            return self._unchanged(path, sig, job, info.st_size)
+            return self._unchanged(path, info, job, info.st_size)
         if job.whole_file and (kind := self._native_kind(path, data, job)):
             return self._native(path, info, data, job, job.whole_file, kind)
         if job.whole_file:
@@ -341,7 +346,7 @@ class Protector:
             )
             return self._native(path, info, data, job, reason, kind)
         if new is None and not (config.dry_run and job.protected):
-            return self._unchanged(path, sig, job, len(data))
+            return self._unchanged(path, info, job, len(data))
         if config.dry_run or new is None:
             return _result(path, WOULD_PROTECT, size=len(data), job=job)
         self._replace(path, info, data, new, job)
@@ -353,15 +358,20 @@ class Protector:
             return _result(path, PROTECTED_IN_PART, size=len(data), job=job)
         return _result(path, PROTECTED, size=len(data), job=job)
 
-    def _unchanged(self, path: Path, sig: str, job: Job, size: int) -> ProtectResult:
+    def _unchanged(
+        self, path: Path, info: os.stat_result, job: Job, size: int
+    ) -> ProtectResult:
         """Return the result of a file left as it was, and journal it if clean."""
+        sig = signature(info)
         left = _left_alone(job)
         if left:
             reason = f"{len(left)} values cannot be protected in place " + (
                 f"({left[0].action.removeprefix('skipped:')})"
             )
             return _result(path, NOT_PROTECTED, reason, size=size, job=job)
-        if self.journal is not None and not job.problems and self._same(path, sig):
+        settled = time.time_ns() - info.st_ctime_ns >= RACY_NS
+        journaled = self.journal is not None and not job.problems
+        if journaled and settled and self._same(path, sig):
             self._step("clean", path, sync=False, sig=sig)
         return _result(path, UNCHANGED, size=size, job=job)
 
