@@ -136,6 +136,10 @@ def test_common_words_are_not_names(options: DetectOptions) -> None:
     assert [str(f.element) for f in findings] == ["SSN"]
 
 
+def _names(text: str, options: DetectOptions) -> list[Finding]:
+    return [f for f in scan_text(text, options) if f.element is Element.PERSON_NAME]
+
+
 @pytest.mark.parametrize(
     "place",
     [
@@ -148,8 +152,7 @@ def test_common_words_are_not_names(options: DetectOptions) -> None:
 def test_schools_named_after_people_are_not_names(
     place: str, options: DetectOptions
 ) -> None:
-    findings = scan_text(f"Maria Lopez, {place}, SSN 234-56-7891", options)
-    names = [f for f in findings if f.element is Element.PERSON_NAME]
+    names = _names(f"Maria Lopez, {place}, SSN 234-56-7891", options)
     # The teacher is found; the building she works in is not a second person.
     assert [f.masked for f in names] == ["M. L****"]
 
@@ -161,8 +164,7 @@ def test_schools_named_after_people_are_not_names(
 def test_a_person_before_a_job_title_is_still_a_person(
     title: str, options: DetectOptions
 ) -> None:
-    findings = scan_text(f"Employee: Maria Lopez {title}, SSN 234-56-7891", options)
-    names = [f for f in findings if f.element is Element.PERSON_NAME]
+    names = _names(f"Employee: Maria Lopez {title}, SSN 234-56-7891", options)
     assert [f.masked for f in names] == ["M. L****"]
     assert names[0].statutory
 

@@ -59,11 +59,10 @@ _ANCHOR_PATTERN = (
 )
 _ANCHOR_ID = len(_PREFILTER_PATTERNS)
 # Two markers of values already protected ride along in the same pass, each
-# reported once: an encryption token's prefix and the stars of a redaction.
-# Asking ``PREFIX in text`` of a clean unit instead costs almost half as much
-# again as the whole prefilter.
+# reported once, with the ids after the anchor's: an encryption token's prefix,
+# then the stars of a redaction. Asking ``PREFIX in text`` of a clean unit
+# instead costs almost half as much again as the whole prefilter.
 _TOKEN_ID = _ANCHOR_ID + 1
-_STARS_ID = _ANCHOR_ID + 2
 _MARKERS: tuple[bytes, ...] = (re.escape(PREFIX + ".").encode(), rb"\*\*\*")
 REACH = 48  # longest candidate (23) plus margin, on either side of a hit
 ANCHOR_REACH = 96  # how far after a licence keyword a number is looked for

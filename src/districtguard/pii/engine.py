@@ -53,6 +53,7 @@ from districtguard.pii.findings import Finding
 from districtguard.pii.fingerprint import fingerprint
 from districtguard.pii.masking import mask_tail
 from districtguard.pii.options import DetectOptions
+from districtguard.pii.protected import ProtectedCounts, count_protected
 from districtguard.pii.protection.tokens import token_spans
 from districtguard.pii.resolve import resolve
 from districtguard.pii.tables import FIRST_NAME, NAME_HINTS
@@ -394,3 +395,20 @@ def detect(
     everything = [d for d in (*sure, *names) if d.element in options.elements]
     everything.sort(key=lambda d: (d.start, d.end))
     return _findings(ctx, path, options, everything)
+
+
+def detect_and_count(
+    unit: TextUnit, path: str, options: DetectOptions
+) -> tuple[list[Finding], ProtectedCounts]:
+    """Return the findings in ``unit`` and the values already protected in its
+    own part (encryption tokens, recognisable redactions), from one prefilter
+    pass over its text."""
+    found = prefilter(unit.text)
+    counts = count_protected(
+        unit.text,
+        unit.own_start,
+        unit.own_end,
+        tokens=found.tokens,
+        stars=found.stars,
+    )
+    return detect(unit, path, options, found), counts

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TypeAlias
 
 from districtguard.pii import engine
-from districtguard.pii.candidates import prefilter
 from districtguard.pii.documents import file_source, read_source
 from districtguard.pii.documents.base import (
     DocumentError,
@@ -34,7 +33,6 @@ from districtguard.pii.options import DetectOptions
 from districtguard.pii.protected import (
     ProtectedCounts,
     as_rows,
-    count_protected,
     encrypted,
 )
 from districtguard.pii.results import FileResult, ScanSummary, Status
@@ -104,18 +102,9 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
     kinds: ProtectedCounts = ProtectedCounts()
     try:
         for unit in read_source(file_source(path), context):
-            # One prefilter pass serves detection and the protected-value count.
-            found = prefilter(unit.text)
-            findings.extend(engine.detect(unit, name, options, found))
-            # One pass for both: every token is an encrypted value.
-            counts = count_protected(
-                unit.text,
-                unit.own_start,
-                unit.own_end,
-                tokens=found.tokens,
-                stars=found.stars,
-            )
-            protected += encrypted(counts)
+            found, counts = engine.detect_and_count(unit, name, options)
+            findings.extend(found)
+            protected += encrypted(counts)  # every token is an encrypted value
             kinds.update(counts)
     except SkippedDocument as exc:
         status, reason = "skipped", str(exc)

@@ -228,15 +228,10 @@ class _TableWork:
         if unfit:
             return self._result(REFUSED, unfit)
         if not self.planned:
-            return self._result(
-                UNCHANGED,
-                f"{all_rows_read(self.rows_read)}: nothing to protect",
-            )
+            nothing = f"{all_rows_read(self.rows_read)}: nothing to protect"
+            return self._result(UNCHANGED, nothing)
         if self.ctx.writer is None:
-            return self._result(
-                WOULD_PROTECT,
-                all_rows_read(self.rows_read),
-            )
+            return self._result(WOULD_PROTECT, all_rows_read(self.rows_read))
         self._write_all(layout)
         if self.rolled_back:
             return self._result(

@@ -20,7 +20,6 @@ import sqlalchemy as sa
 
 from districtguard.pii import engine as detector
 from districtguard.pii import keywords as kw
-from districtguard.pii.candidates import prefilter
 from districtguard.pii.databases.columns import (
     INTEGER,
     SKIP,
@@ -58,7 +57,6 @@ from districtguard.pii.options import DetectOptions
 from districtguard.pii.protected import (
     ProtectedCounts,
     as_rows,
-    count_protected,
     encrypted,
 )
 from districtguard.pii.tables import header_hints
@@ -444,9 +442,8 @@ class _SampleReader:
             columns=columns,
             base_offset=None,
         )
-        found = prefilter(unit.text)
-        self.findings.extend(detector.detect(unit, self.path, self.scan.options, found))
-        counts = count_protected(unit.text, tokens=found.tokens, stars=found.stars)
+        found, counts = detector.detect_and_count(unit, self.path, self.scan.options)
+        self.findings.extend(found)
         self.protected += encrypted(counts)
         self.protected_kinds.update(counts)
 

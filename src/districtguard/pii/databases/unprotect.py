@@ -106,10 +106,7 @@ class _Restore:
                 f"{self.rolled_back} batches were rolled back: their tokens stay",
             )
         if not self.counts:
-            return self._result(
-                NOTHING,
-                all_rows_read(self.rows_read),
-            )
+            return self._result(NOTHING, all_rows_read(self.rows_read))
         return self._result(RESTORED, f"{self.rows_changed:,} rows restored")
 
     def _batch(

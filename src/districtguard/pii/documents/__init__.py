@@ -93,8 +93,7 @@ def read_source(source: Source, context: ReadContext) -> Iterator[TextUnit]:
         raise DocumentError(f"cannot open: {exc.strerror or exc}") from None
     reader = choose_reader(source.name, head)
     if len(head) < SNIFF_BYTES:  # the whole document: read it from here
-        whole = head
-        source = Source(source.name, lambda: io.BytesIO(whole), len(whole))
+        source = Source(source.name, lambda: io.BytesIO(head), len(head))
     yield from reader.read(source, context)
 
 

@@ -288,34 +288,28 @@ class Protector:
         new: bytes | None = None
         planned = None
         if data is None:
+            # A text, CSV or JSON file is planned as the scan reads it, and read
+            # whole only to be rewritten: a clean one is never held in memory (and
+            # may be larger than what can be rewritten).
             try:
                 planned = _plan_in_stream(path, info, job)
+                if planned is not None and planned[1]:
+                    rewriter, edits = planned
+                    if info.st_size > limit:
+                        return _result(
+                            path, FAILED, too_large, size=info.st_size, job=job
+                        )
+                    data = path.read_bytes()
+                    if not self._same(path, sig):
+                        return _result(path, FAILED, CHANGED, size=len(data), job=job)
+                    new = rewriter.apply(data, job, edits)
             except ProtectionError as exc:
                 reason = f"cannot be protected in place: {exc}"
                 return _result(path, NOT_PROTECTED, reason, size=info.st_size, job=job)
             except Exception as exc:
                 reason = verify.describe(exc)
                 return _result(path, FAILED, reason, size=info.st_size, job=job)
-        if planned is not None:
-            # A text, CSV or JSON file, planned as the scan reads it: read whole
-            # only to rewrite it, so a clean one is never held in memory (and
-            # may be larger than what can be rewritten).
-            rewriter, edits = planned
-            if edits and info.st_size > limit:
-                return _result(path, FAILED, too_large, size=info.st_size, job=job)
-            if edits:
-                data = path.read_bytes()
-                if not self._same(path, sig):
-                    return _result(path, FAILED, CHANGED, size=len(data), job=job)
-                try:
-                    new = rewriter.apply(data, job, edits)
-                except ProtectionError as exc:
-                    reason = f"cannot be protected in place: {exc}"
-                    return _result(path, NOT_PROTECTED, reason, size=len(data), job=job)
-                except Exception as exc:
-                    reason = verify.describe(exc)
-                    return _result(path, FAILED, reason, size=len(data), job=job)
-        else:
+        if planned is None:
             if data is None and info.st_size > limit:
                 return _result(path, FAILED, too_large, size=info.st_size)
             data = path.read_bytes() if data is None else data
