@@ -26,7 +26,13 @@ from common import OPTIONS, clean_prose, dense_text, pin_one_core
 from districtguard.pii.documents.base import Limits
 from districtguard.pii.protection.edits import PROTECTABLE, Policy
 from districtguard.pii.protection.journal import Journal
-from districtguard.pii.protection.pipeline import ProtectConfig, Protector, Services
+from districtguard.pii.protection.pipeline import (
+    RACY_NS,
+    ProtectConfig,
+    Protector,
+    Services,
+    protect_paths,
+)
 from districtguard.pii.scanner import scan_file
 
 NAMES = ["Maria Lopez", "John Smith", "Ann Lee", "Robert Brown", "Linda Garcia"]
@@ -66,9 +72,60 @@ def _services(mode: str, home: Path) -> Services:
     return Services(cipher, cipher, ring)
 
 
+def _protected_tree(folder: Path, megabytes: float) -> tuple[ProtectConfig, int]:
+    """Write files of 50 KB of prose with one SSN each, and protect them once.
+
+    Return the run's configuration (with its journal) and the tree's size. The
+    files are left to settle (``RACY_NS``), as between two nightly runs.
+    """
+    share = folder / "share"
+    share.mkdir()
+    prose = clean_prose(max(1, int(megabytes)), seed=21)
+    count = max(1, int(megabytes * 20))
+    for index in range(count):
+        at = index * 50_000 % (len(prose) - 50_000)
+        line = f"\nAnn Lee SSN 123-45-{1000 + index % 9000}\n"
+        (share / f"{index:05d}.txt").write_text(prose[at : at + 50_000] + line)
+    policy = Policy(OPTIONS, PROTECTABLE, all_records=True)
+    config = ProtectConfig(paths=(share,), policy=policy, journal=folder / "j.jsonl")
+    services = _services("redact", folder / "home")
+    protect_paths(config, services, lambda result: None)
+    time.sleep(RACY_NS / 1e9 + 0.1)
+    return config, sum(path.stat().st_size for path in share.iterdir())
+
+
+def _rerun(mode: str, megabytes: float) -> dict[str, object]:
+    """Time a run over a tree an earlier run protected: the first such run
+    hashes each file and records its signature; the runs after pass over it by
+    its signature (``mode`` says which is timed)."""
+    with tempfile.TemporaryDirectory() as folder:
+        config, size = _protected_tree(Path(folder), megabytes)
+        services = _services("redact", Path(folder) / "home")
+        outcomes: list[str] = []
+        if mode == "by-signature":
+            protect_paths(config, services, lambda result: None)
+        start, cpu = time.perf_counter(), time.process_time()
+        protect_paths(config, services, lambda result: outcomes.append(result.outcome))
+        seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu
+    files = len(outcomes)
+    passed = outcomes.count("unchanged")
+    return {
+        "kind": "protected tree",
+        "mode": f"re-run, {mode}",
+        "mb": size / 1e6,
+        "rate": size / seconds / 1e6,
+        "cpu_rate": size / cpu / 1e6,
+        "detail": f"{files / seconds:,.0f} files/s, {passed} of {files} unchanged",
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 def measure(kind: str, mode: str, megabytes: float) -> dict[str, object]:
     """Run one measurement in this process and return its figures."""
     pin_one_core()
+    if kind == "tree":
+        return _rerun(mode, megabytes)
     text = {
         "csv": lambda: dense_csv(megabytes),
         "text": lambda: dense_text(max(1, int(megabytes))),
@@ -114,6 +171,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dense-mb", type=float, default=2)
     parser.add_argument("--prose-mb", type=float, default=50)
+    parser.add_argument(
+        "--tree-mb", type=float, default=50, help="protected tree, 50 KB files"
+    )
     parser.add_argument("--one", nargs=3, metavar=("KIND", "MODE", "MB"))
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs of each measurement; best kept"
@@ -132,6 +192,8 @@ def main() -> None:
         ("text", "encrypt", args.dense_mb),
         ("clean", "scan", args.prose_mb),
         ("clean", "encrypt", args.prose_mb),
+        ("tree", "hashed", args.tree_mb),
+        ("tree", "by-signature", args.tree_mb),
     ]
     rows = []
     for kind, mode, megabytes in runs:

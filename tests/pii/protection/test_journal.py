@@ -133,6 +133,21 @@ def test_steps_are_flushed_to_disk_except_a_clean_one(
     assert len(flushed) == 1
     journal.close()
     again = Journal(tmp_path / "j.jsonl")  # an unflushed line is still written
-    assert again.clean_since("/share/b.txt", "1:2:3:4:5")
-    assert not again.clean_since("/share/b.txt", "1:2:3:4:6")
+    assert again.unchanged_since("/share/b.txt", "1:2:3:4:5")
+    assert not again.unchanged_since("/share/b.txt", "1:2:3:4:6")
     assert not again.wants_digest("/share/b.txt")
+
+
+def test_a_done_file_with_a_signature_is_unchanged_while_it_matches(
+    tmp_path: Path,
+) -> None:
+    journal = Journal(tmp_path / "j.jsonl")
+    journal.append("done", "/share/a.txt", after=digest(b"protected"))
+    assert not journal.unchanged_since("/share/a.txt", "1:2:3:4:5")
+    assert journal.wants_digest("/share/a.txt")  # only its digest can tell
+    journal.append("done", "/share/a.txt", after=digest(b"protected"), sig="1:2:3:4:5")
+    journal.close()
+    again = Journal(tmp_path / "j.jsonl")
+    assert again.unchanged_since("/share/a.txt", "1:2:3:4:5")
+    assert not again.unchanged_since("/share/a.txt", "1:2:3:4:6")
+    assert again.finished("/share/a.txt", digest(b"protected"))

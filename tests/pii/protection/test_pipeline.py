@@ -127,6 +127,50 @@ def test_a_clean_file_is_passed_over_by_its_signature_until_it_is_written(
     assert menu.read_text() == "Ann Lee SSN ***-**-7891\n"
 
 
+def test_a_protected_file_is_hashed_once_then_passed_over_by_its_signature(
+    share: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal_file = tmp_path / "j.jsonl"
+    staff = share / "staff.txt"
+    where = str(staff.absolute())
+    first = run(share, Services(Redactor()), journal=journal_file)
+    assert first["staff.txt"].outcome == PROTECTED
+    # Just renamed into place: its signature is racy, so it is hashed, not recorded.
+    again = run(share, Services(Redactor()), journal=journal_file)
+    assert (again["staff.txt"].outcome, again["staff.txt"].file.reason) == (
+        UNCHANGED,
+        EARLIER,
+    )
+    assert "sig" not in Journal(journal_file).last[where]
+    monkeypatch.setattr(pipeline, "RACY_NS", 0)  # as if it had settled since
+    run(share, Services(Redactor()), journal=journal_file)
+    entry = Journal(journal_file).last[where]
+    assert entry["op"] == "done" and entry["sig"] == signature(staff.stat())
+    assert entry["after"] == digest(staff.read_bytes())
+    read: list[Path] = []
+    real = Path.read_bytes
+
+    def spy(self: Path) -> bytes:
+        read.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    fourth = run(share, Services(Redactor()), journal=journal_file)
+    assert (fourth["staff.txt"].outcome, fourth["staff.txt"].file.reason) == (
+        UNCHANGED,
+        EARLIER,
+    )
+    assert staff not in read
+    # The original written back, same size, times set back: read and protected.
+    info = staff.stat()
+    staff.write_text(LINE)
+    assert staff.stat().st_size == info.st_size
+    os.utime(staff, ns=(info.st_atime_ns, info.st_mtime_ns))
+    fifth = run(share, Services(Redactor()), journal=journal_file)
+    assert fifth["staff.txt"].outcome == PROTECTED
+    assert staff.read_text() == LINE.replace(SSN, "***-**-7891")
+
+
 def test_a_clean_file_written_moments_ago_is_not_journaled_by_its_signature(
     share: Path, tmp_path: Path
 ) -> None:

@@ -7,6 +7,8 @@ be left and which files are done. Steps for one file, in order:
 - ``begin``: a protected copy is about to be written at ``temp``;
 - ``ready``: the copy is written and verified; the original is about to be replaced;
 - ``done``: the original was replaced (``after`` is the new content's SHA-256);
+  a later run that finds that content unchanged writes the step again with
+  ``sig``, its stat signature, once the file has settled (see below);
 - ``clean``: the file had nothing to protect (``sig`` is its stat signature:
   device, inode, size, modification and change times; journals written before
   carry ``sha``, its SHA-256, instead).
@@ -21,7 +23,11 @@ first run need not hash it either. (Its change time moves with every write and c
 be set back, so a file rewritten to the same size and modification time is still
 seen as changed; a file changed moments before it was read is not recorded this
 way, see ``pipeline.RACY_NS``.) A protected file is known by the SHA-256 of
-what was written. Only paths, signatures and digests are written, never data.
+what was written: its signature cannot be trusted at once, since its change
+time is that of the rename that put it in place, moments before. The next run
+reads and hashes it once and, the content unchanged, records its signature,
+which the runs after use as for a clean file. Only paths, signatures and digests
+are written, never data.
 
 Several processes may append to one journal (``protect --workers N``): each
 line is one locked, flushed write, and all the steps of one file come from the
@@ -130,10 +136,15 @@ class Journal:
         self.last[path] = entry
         crash_point()
 
-    def clean_since(self, path: str, sig: str) -> bool:
-        """Return whether ``path`` was clean and its stat signature is still ``sig``."""
+    def unchanged_since(self, path: str, sig: str) -> bool:
+        """Return whether ``path`` was clean or done and its stat signature is
+        still the ``sig`` recorded then."""
         entry = self.last.get(path)
-        return entry is not None and entry["op"] == "clean" and entry.get("sig") == sig
+        return (
+            entry is not None
+            and entry["op"] in ("clean", "done")
+            and entry.get("sig") == sig
+        )
 
     def wants_digest(self, path: str) -> bool:
         """Return whether :meth:`finished` needs the content's SHA-256 for ``path``."""

@@ -263,20 +263,22 @@ class Protector:
             return _result(path, SKIPPED, "not a regular file")
         if atomic.is_temp(path.name):
             return _result(path, SKIPPED, "temporary file of an interrupted run")
+        journal, where = self.journal, str(path.absolute())
+        sig = signature(info)
+        if journal is not None and journal.unchanged_since(where, sig):
+            return _result(path, UNCHANGED, EARLIER, size=info.st_size)
         if is_encrypted_file(path):
             return _result(path, ALREADY, "encrypted whole", size=info.st_size)
         limit = config.policy.limits.max_member_size
         too_large = f"larger than {limit} bytes; too large to rewrite in memory"
-        journal, where = self.journal, str(path.absolute())
-        sig = signature(info)
-        if journal is not None and journal.clean_since(where, sig):
-            return _result(path, UNCHANGED, EARLIER, size=info.st_size)
         data: bytes | None = None
         if journal is not None and journal.wants_digest(where):
             if info.st_size > limit:
                 return _result(path, FAILED, too_large, size=info.st_size)
             data = path.read_bytes()
-            if journal.finished(where, digest(data)):
+            sha = digest(data)
+            if journal.finished(where, sha):
+                self._settle(journal, path, info, sha)
                 return _result(path, UNCHANGED, EARLIER, size=len(data))
         job = Job(
             config.policy,
@@ -368,6 +370,24 @@ class Protector:
         if journaled and settled and self._same(path, sig):
             self._step("clean", path, sync=False, sig=sig)
         return _result(path, UNCHANGED, size=size, job=job)
+
+    def _settle(
+        self, journal: Journal, path: Path, info: os.stat_result, sha: str
+    ) -> None:
+        """Record the signature of a file found done or clean by its digest, so
+        that the next run passes over it without reading it.
+
+        Not for a file changed in the last ``RACY_NS``, as for a clean file. A
+        file the run before protected may be one (its change time is that of
+        the rename that put it in place): it is hashed again next time.
+        """
+        sig = signature(info)
+        if time.time_ns() - info.st_ctime_ns < RACY_NS or not self._same(path, sig):
+            return
+        if journal.last[str(path.absolute())]["op"] == "done":
+            self._step("done", path, sync=False, after=sha, sig=sig)
+        else:
+            self._step("clean", path, sync=False, sig=sig)
 
     @staticmethod
     def _same(path: Path, sig: str) -> bool:
