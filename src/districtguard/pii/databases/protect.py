@@ -415,23 +415,39 @@ class _TableWork:
         """Write the batch's changes and verify them; return why it fails, or ""."""
         if plan.unfit:
             return "a value appeared that its column cannot hold once protected"
-        clause = layout.clause()
         rows: dict[int, list[_Change]] = {}
         for change in plan.changes:
             rows.setdefault(change.row, []).append(change)
+        # Rows whose changes touch the same columns share one statement, sent
+        # with all their values at once (one round trip, not one per row).
+        groups: dict[tuple[str, ...], list[int]] = {}
         for row, changes in rows.items():
-            matches = [
-                clause.c[name] == value
-                for name, value in zip(layout.key, batch.keys[row], strict=True)
+            groups.setdefault(tuple(c.column for c in changes), []).append(row)
+        counted = connection.dialect.supports_sane_multi_rowcount
+        for columns, members in groups.items():
+            update, names = _update(layout, columns)
+            params = [
+                dict(
+                    zip(
+                        names,
+                        [
+                            *batch.keys[row],
+                            *(change.old for change in rows[row]),
+                            *(change.new for change in rows[row]),
+                        ],
+                        strict=True,
+                    )
+                )
+                for row in members
             ]
-            matches += [clause.c[change.column] == change.old for change in changes]
-            update = (
-                sa.update(clause)
-                .where(*matches)
-                .values({change.column: change.new for change in changes})
-            )
-            if connection.execute(update).rowcount != 1:
-                return "a row changed while it was being protected"
+            if counted:
+                changed = connection.execute(update, params).rowcount
+                if changed != len(params):
+                    return "a row changed while it was being protected"
+                continue
+            for one in params:  # the driver cannot count an executemany's rows
+                if connection.execute(update, one).rowcount != 1:
+                    return "a row changed while it was being protected"
         return self._verify(connection, layout, batch, plan)
 
     def _verify(
@@ -471,6 +487,32 @@ class _TableWork:
             batches_rolled_back=self.rolled_back,
             problems=tuple(self.problems),
         )
+
+
+def _update(layout: Layout, columns: tuple[str, ...]) -> tuple[sa.Update, list[str]]:
+    """Return an update of ``columns`` in one row, found by its key and by the
+    old values of those columns, and its parameters' names in order: the key's
+    values, the old values, the new values.
+
+    The names start with a prefix no column's name starts with: a parameter may
+    not share its name with a column the statement sets.
+    """
+    clause = layout.clause()
+    taken = [*layout.key, *(column.name for column in layout.columns)]
+    prefix = "dg_"
+    while any(name.startswith(prefix) for name in taken):
+        prefix += "_"
+    keys = [f"{prefix}key{i}" for i in range(len(layout.key))]
+    olds = [f"{prefix}old{i}" for i in range(len(columns))]
+    news = [f"{prefix}new{i}" for i in range(len(columns))]
+    matches = [
+        clause.c[name] == sa.bindparam(param)
+        for name, param in zip([*layout.key, *columns], [*keys, *olds], strict=True)
+    ]
+    values: dict[str, sa.BindParameter[object]] = {
+        name: sa.bindparam(param) for name, param in zip(columns, news, strict=True)
+    }
+    return sa.update(clause).where(*matches).values(values), [*keys, *olds, *news]
 
 
 def _text(value: object, category: str, pad: int) -> str:
