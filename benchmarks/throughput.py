@@ -75,6 +75,21 @@ def _small_files(count: int, folder: Path, every: int) -> tuple[_Clock, int]:
     return clock, summary.files_scanned
 
 
+def _medium_files(prose: str, folder: Path) -> tuple[_Clock, int]:
+    """Scan 40 clean files of 1-4 MB, each one unit: reports, exports, logs."""
+    rng = random.Random(7)
+    size = 0
+    for index in range(40):
+        length = rng.randint(1_000_000, 4_000_000)
+        at = rng.randrange(0, max(1, len(prose) - length))
+        (folder / f"{index:02d}.txt").write_text(prose[at : at + length])
+        size += length
+    config = ScanConfig(paths=(folder,), options=OPTIONS, workers=1)
+    with _Clock() as clock:
+        scan_paths(config)
+    return clock, size
+
+
 def _best(repeat: int, measure: Callable[[], tuple[_Clock, int]]) -> tuple[_Clock, int]:
     """Run ``measure`` ``repeat`` times; keep the run with the least CPU time.
 
@@ -86,7 +101,7 @@ def _best(repeat: int, measure: Callable[[], tuple[_Clock, int]]) -> tuple[_Cloc
 
 
 def main() -> None:
-    """Run the three measurements and print them as a table."""
+    """Run the measurements and print them as a table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--prose-mb", type=int, default=200)
     parser.add_argument("--dense-mb", type=int, default=20)
@@ -113,6 +128,9 @@ def main() -> None:
         clock, found = best(lambda: _file(dense, Path(folder)))
         size = len(dense.encode())
         rows.append(("dense PII, file", clock.rate(size, 2), f"{found} findings"))
+    with tempfile.TemporaryDirectory() as folder:
+        clock, size = best(lambda: _medium_files(prose, Path(folder)))
+        rows.append(("1-4 MB files, clean", clock.rate(size), "40 files"))
     for label, every in (("small files, clean", 0), ("small files, 1 in 4 PII", 4)):
         with tempfile.TemporaryDirectory() as folder:
             small = functools.partial(_small_files, args.files, Path(folder), every)

@@ -102,6 +102,9 @@ def stream_units(
     before = pending_len = 0  # length of that overlap; of the text after it
     offset, line = base_offset, first_line
     exhausted = False
+    # The lines of a unit's own part are counted only once another unit follows
+    # (its first line depends on them): a file of one unit is never counted.
+    uncounted: tuple[str, int, int] | None = None
     while True:
         while not exhausted and pending_len < size + overlap:
             piece = next(source, None)
@@ -118,6 +121,9 @@ def stream_units(
         else:
             cut = _cut(window, size, before)
         stop = before + cut  # where this unit's own part ends in the window
+        if uncounted is not None:
+            last_window, low, high = uncounted
+            line += last_window.count("\n", low, high)
         yield TextUnit(
             text=window[: stop + overlap],
             location=location,
@@ -127,7 +133,7 @@ def stream_units(
             own_end=stop,
         )
         offset += cut
-        line += window.count("\n", before, stop)
+        uncounted = (window, before, stop)
         keep = max(0, stop - overlap) if overlap else stop
         rest = window[keep:]
         before, pending_len = stop - keep, len(rest) - (stop - keep)
