@@ -47,18 +47,26 @@ def test_buffers_freed_are_reused_without_new_pages() -> None:
     assert _last_round("keep") < 200
 
 
-def test_scanning_a_file_keeps_freed_memory(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "call",
+    [
+        "scan_file(Path(sys.argv[1]), OPTIONS, Limits())",
+        "detect(TextUnit(Path(sys.argv[1]).read_text()), 'notes.txt', OPTIONS)",
+    ],
+    ids=["scan_file", "detect"],
+)
+def test_scanning_keeps_freed_memory(tmp_path: Path, call: str) -> None:
     sample = tmp_path / "notes.txt"
     sample.write_text("Nothing to see here.\n")
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from districtguard.pii import DetectOptions, allocator\n"
+        "from districtguard.pii import DetectOptions, TextUnit, allocator, detect\n"
         "from districtguard.pii.documents.base import Limits\n"
         "from districtguard.pii.scanner import scan_file\n"
+        "OPTIONS = DetectOptions(fingerprint_key=b'k' * 32)\n"
         "assert not allocator._kept[0]\n"
-        "scan_file(Path(sys.argv[1]), DetectOptions(fingerprint_key=b'k' * 32), "
-        "Limits())\n"
+        f"{call}\n"
         "print(allocator._kept[0])\n"
     )
     done = subprocess.run(

@@ -7,7 +7,8 @@ the kernel as soon as they are freed, so the next file's buffers are new pages,
 each faulted in and zeroed one by one: on a 3 MB text file that costs as much
 as the detection itself. Raising its two thresholds keeps up to
 ``TRIM_BYTES`` of freed memory in the process to be reused; the peak memory of
-a scan is unchanged (what is kept was in use a moment before).
+a scan is unchanged (what is kept was in use a moment before). ``detect``, the
+scanner and the protector each ask for it before their first unit.
 """
 
 from __future__ import annotations
