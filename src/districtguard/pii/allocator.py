@@ -14,6 +14,7 @@ scanner and the protector each ask for it before their first unit.
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 
 # glibc's mallopt parameters (malloc.h).
@@ -23,16 +24,14 @@ _M_MMAP_THRESHOLD = -3
 MMAP_BYTES = 32 << 20
 TRIM_BYTES = 64 << 20
 
-_kept = [False]
 
-
+@functools.cache
 def keep_freed_memory() -> bool:
     """Ask the C allocator to keep freed large blocks; return whether it will.
 
-    Once per process; elsewhere than glibc on Linux it does nothing and says so.
+    Asks once per process; elsewhere than glibc on Linux it does nothing and
+    says so.
     """
-    if _kept[0]:
-        return True
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -41,11 +40,8 @@ def keep_freed_memory() -> bool:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
-    kept = bool(mallopt(_M_TRIM_THRESHOLD, TRIM_BYTES)) and bool(
-        mallopt(_M_MMAP_THRESHOLD, MMAP_BYTES)
-    )
-    _kept[0] = kept
-    return kept
+    trim = mallopt(_M_TRIM_THRESHOLD, TRIM_BYTES)
+    return bool(trim and mallopt(_M_MMAP_THRESHOLD, MMAP_BYTES))
 
 
 __all__ = ["MMAP_BYTES", "TRIM_BYTES", "keep_freed_memory"]
