@@ -312,7 +312,7 @@ Q_CLUSTER = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "districtguard.web.console.ConsoleHandler"}},
     "root": {
         "handlers": ["console"],
         "level": env_str("DISTRICTGUARD_LOG_LEVEL", "INFO"),
