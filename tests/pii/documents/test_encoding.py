@@ -6,7 +6,10 @@ import codecs
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from districtguard.pii.documents import encoding as encoding_module
 from districtguard.pii.documents.base import ReadContext
 from districtguard.pii.documents.encoding import (
     decode_bytes,
@@ -109,3 +112,40 @@ def test_short_reads_still_fill_the_first_block() -> None:
 
 def test_empty_input_decodes_to_nothing() -> None:
     assert list(iter_text(io.BytesIO(b""), ReadContext())) == []
+
+
+def _full_check(head: bytes, complete: bool) -> tuple[str, int]:
+    """Choose a codec the long way: the NUL counts always, a trial decode always."""
+    for bom, encoding in encoding_module._BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    sample = head[:4096]
+    if len(sample) >= 8:
+        even_nul = sample[0::2].count(0) / len(sample[0::2])
+        odd_nul = sample[1::2].count(0) / len(sample[1::2])
+        if odd_nul > 0.4 and even_nul < 0.05:
+            return "utf-16-le", 0
+        if even_nul > 0.4 and odd_nul < 0.05:
+            return "utf-16-be", 0
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+    except UnicodeDecodeError:
+        return "cp1252", 0
+    return "utf-8", 0
+
+
+_HEADS = st.one_of(
+    st.binary(max_size=64),
+    st.text(max_size=32).map(lambda text: text.encode("utf-8")),
+    st.text(max_size=32).map(lambda text: text.encode("utf-16-le")),
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=64).map(str.encode),
+)
+
+
+@settings(max_examples=500)
+@given(head=_HEADS, complete=st.booleans())
+def test_the_quick_checks_choose_what_the_full_check_chooses(
+    head: bytes, complete: bool
+) -> None:
+    # No NUL byte cannot be UTF-16 by its NULs; ASCII is always valid UTF-8.
+    assert detect_encoding(head, complete) == _full_check(head, complete)

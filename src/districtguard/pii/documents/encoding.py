@@ -56,6 +56,8 @@ def detect_encoding(head: bytes, complete: bool = False) -> tuple[str, int]:
     guessed = _guess_utf16(head)
     if guessed is not None:
         return guessed, 0
+    if head.isascii():  # most text: valid UTF-8 without decoding it to see
+        return "utf-8", 0
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
     except UnicodeDecodeError:
@@ -65,7 +67,7 @@ def detect_encoding(head: bytes, complete: bool = False) -> tuple[str, int]:
 
 def _guess_utf16(head: bytes) -> str | None:
     sample = head[:4096]
-    if len(sample) < 8:
+    if len(sample) < 8 or b"\0" not in sample:
         return None
     even_nul = sample[0::2].count(0) / len(sample[0::2])
     odd_nul = sample[1::2].count(0) / len(sample[1::2])
