@@ -52,8 +52,10 @@ def test_buffers_freed_are_reused_without_new_pages() -> None:
     [
         "scan_file(Path(sys.argv[1]), OPTIONS, Limits())",
         "detect(TextUnit(Path(sys.argv[1]).read_text()), 'notes.txt', OPTIONS)",
+        "Protector(ProtectConfig((Path(sys.argv[1]),), Policy(OPTIONS, PROTECTABLE)),"
+        " Services(Redactor()), None)",
     ],
-    ids=["scan_file", "detect"],
+    ids=["scan_file", "detect", "protector"],
 )
 def test_scanning_keeps_freed_memory(tmp_path: Path, call: str) -> None:
     sample = tmp_path / "notes.txt"
@@ -64,6 +66,10 @@ def test_scanning_keeps_freed_memory(tmp_path: Path, call: str) -> None:
         "from districtguard.pii import DetectOptions, TextUnit, allocator, detect\n"
         "from districtguard.pii.documents.base import Limits\n"
         "from districtguard.pii.scanner import scan_file\n"
+        "from districtguard.pii.protection.edits import PROTECTABLE, Policy\n"
+        "from districtguard.pii.protection.pipeline import (\n"
+        "    ProtectConfig, Protector, Services)\n"
+        "from districtguard.pii.protection.redaction import Redactor\n"
         "OPTIONS = DetectOptions(fingerprint_key=b'k' * 32)\n"
         "asked = allocator.keep_freed_memory.cache_info\n"
         "assert asked().misses == 0\n"
