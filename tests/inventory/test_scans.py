@@ -92,6 +92,54 @@ def test_rescan_skips_unchanged_files_and_hashes_only_touched_ones(
     assert store.unprotected_statutory == 12
 
 
+def test_a_file_rewritten_to_the_same_size_and_time_is_read_again(
+    tmp_path: Path, make_store: MakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scanning, "RACY_NS", 0)  # the files were just written
+    folder, _ = share(tmp_path)
+    store = make_store(folder)
+    scan(store)
+    assert store.statutory_records == 12
+    # Rewritten with an SSN, its size and modification time kept (as copying
+    # tools that preserve times leave it): only its change time moved.
+    menu = folder / "menu.txt"
+    info = menu.stat()
+    written = "Ann Lee SSN 234-56-7891\n"
+    assert len(written) == info.st_size
+    menu.write_text(written)
+    os.utime(menu, ns=(info.st_atime_ns, info.st_mtime_ns))
+    run = scan(store)
+    assert (run.files_scanned, run.files_unchanged) == (1, 4)
+    assert store.statutory_records == 13
+    again = scan(store)
+    assert (again.files_scanned, again.files_unchanged) == (0, 5)
+
+
+def test_a_file_changed_moments_before_it_was_looked_at_is_hashed_next_time(
+    tmp_path: Path, make_store: MakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its times could stay the same through a second write in the same clock
+    # tick, so they are not trusted: the next scan compares its content.
+    monkeypatch.setattr(scanning, "RACY_NS", 3600 * 10**9)
+    folder, _ = share(tmp_path)
+    store = make_store(folder)
+    scan(store)
+    assert set(FileState.objects.values_list("ctime_ns", flat=True)) == {0}
+    hashed: list[Path] = []
+    real = scanning.file_hash
+
+    def spy(path: Path) -> str:
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(scanning, "file_hash", spy)
+    monkeypatch.setattr(scanning, "RACY_NS", 0)
+    again = scan(store)
+    assert (again.files_scanned, again.files_unchanged, len(hashed)) == (0, 5, 5)
+    third = scan(store)
+    assert (third.files_unchanged, len(hashed)) == (5, 5)  # none hashed again
+
+
 def test_changed_file_is_rescanned_and_a_deleted_one_forgotten(
     tmp_path: Path, make_store: MakeStore
 ) -> None:

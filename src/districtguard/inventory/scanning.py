@@ -1,9 +1,11 @@
 """Scan a folder store incrementally, writing results in batches as it goes.
 
-A file whose size and modification time match its stored row is not read; one
-whose size or time changed is hashed, and rescanned only if its content did
-change. Results are written every second or so, so a scan that is killed keeps
-what it wrote, and the next scan skips those files as unchanged.
+A file whose size, modification time and change time match its stored row is
+not read; one where any differs is hashed, and rescanned only if its content
+did change. The change time moves with every write and cannot be set back, so a
+file rewritten with its size and modification time kept is still read. Results
+are written every second or so, so a scan that is killed keeps what it wrote,
+and the next scan skips those files as unchanged.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from districtguard.inventory.totals import refresh_totals, take_snapshot
 from districtguard.pii.documents.base import Limits
 from districtguard.pii.fingerprint import load_key
 from districtguard.pii.options import DetectOptions
+from districtguard.pii.protection.pipeline import RACY_NS as PROTECT_RACY_NS
 from districtguard.pii.results import FileResult
 from districtguard.pii.rules import resolve_rules
 from districtguard.pii.scanner import ScanConfig, scan_file
@@ -37,7 +40,11 @@ FLUSH_FILES = 500
 MAX_MASKED = 500  # masked findings kept per file; the counts cover them all
 _HASH_CHUNK = 1 << 20
 # Stands in for a file that could not be stat'ed: it is looked at again next time.
-NO_STAT = os.stat_result((0,) * 10, {"st_mtime_ns": 0})
+NO_STAT = os.stat_result((0,) * 10, {"st_mtime_ns": 0, "st_ctime_ns": 0})
+# A file changed this recently is not trusted by its times next scan, but
+# hashed: a second write in the same clock tick could leave them as they were
+# (the rule ``protect`` keeps for its journal, and Git for its index).
+RACY_NS = PROTECT_RACY_NS
 
 # Kill the scan right after its Nth batch is written (a test hook, as in protect).
 CRASH_ENV = "DISTRICTGUARD_INVENTORY_CRASH_AFTER"
@@ -71,7 +78,14 @@ class _Known:
     pk: int
     size: int
     mtime_ns: int
+    ctime_ns: int
     content_hash: str
+
+
+def _trusted_ctime(info: os.stat_result) -> int:
+    """Return the change time to remember, or 0 if it changed moments ago."""
+    settled = time.time_ns() - info.st_ctime_ns >= RACY_NS
+    return info.st_ctime_ns if settled else 0
 
 
 @dataclass
@@ -79,7 +93,7 @@ class _Batch:
     """Results waiting to be written."""
 
     results: list[tuple[FileResult, os.stat_result, str]] = field(default_factory=list)
-    touched: list[tuple[int, int]] = field(default_factory=list)  # pk, mtime_ns
+    touched: list[tuple[int, int, int]] = field(default_factory=list)  # pk, times
 
     def __len__(self) -> int:
         return len(self.results) + len(self.touched)
@@ -189,10 +203,10 @@ class FolderScan:
 
     def _load_known(self) -> None:
         self.known = {
-            path: _Known(pk, size, mtime, digest)
-            for pk, path, size, mtime, digest in FileState.objects.filter(
+            path: _Known(pk, size, mtime, ctime, digest)
+            for pk, path, size, mtime, ctime, digest in FileState.objects.filter(
                 store=self.store
-            ).values_list("pk", "path", "size", "mtime_ns", "content_hash")
+            ).values_list("pk", "path", "size", "mtime_ns", "ctime_ns", "content_hash")
         }
         self.run.files_expected = len(self.known)
 
@@ -237,7 +251,9 @@ class FolderScan:
         if (
             known is not None
             and info is not None
-            and (known.size, known.mtime_ns) == (info.st_size, info.st_mtime_ns)
+            and known.ctime_ns
+            and (known.size, known.mtime_ns, known.ctime_ns)
+            == (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
         ):
             self.run.files_unchanged += 1
             return
@@ -249,7 +265,8 @@ class FolderScan:
                 digest = ""  # scan_file says why
             if known is not None and digest and digest == known.content_hash:
                 self.run.files_unchanged += 1
-                self.batch.touched.append((known.pk, info.st_mtime_ns))
+                times = (info.st_mtime_ns, _trusted_ctime(info))
+                self.batch.touched.append((known.pk, *times))
                 return
         if self.cluster:
             self.deferred[name] = (info or NO_STAT, digest)
@@ -275,8 +292,11 @@ class FolderScan:
         with transaction.atomic():
             if batch.touched:
                 FileState.objects.bulk_update(
-                    [FileState(pk=pk, mtime_ns=mtime) for pk, mtime in batch.touched],
-                    ["mtime_ns"],
+                    [
+                        FileState(pk=pk, mtime_ns=mtime, ctime_ns=ctime)
+                        for pk, mtime, ctime in batch.touched
+                    ],
+                    ["mtime_ns", "ctime_ns"],
                 )
             self._write(batch, now)
             self._progress(now)
@@ -305,6 +325,7 @@ class FolderScan:
                 path=result.path,
                 size=info.st_size,
                 mtime_ns=info.st_mtime_ns,
+                ctime_ns=_trusted_ctime(info),
                 content_hash=digest,
                 last_run=self.run,
                 scanned_at=now,
@@ -321,6 +342,7 @@ class FolderScan:
                 [
                     "size",
                     "mtime_ns",
+                    "ctime_ns",
                     "content_hash",
                     "last_run",
                     "scanned_at",
@@ -342,7 +364,7 @@ class FolderScan:
             FileState.objects.bulk_create([state for state, _ in new])
         for state, _ in new:
             self.known[state.path] = _Known(
-                state.pk, state.size, state.mtime_ns, state.content_hash
+                state.pk, state.size, state.mtime_ns, state.ctime_ns, state.content_hash
             )
         prints = {
             (state.pk, str(finding.element), finding.fingerprint)
