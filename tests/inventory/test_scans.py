@@ -22,6 +22,7 @@ from districtguard.inventory.models import (
 )
 from districtguard.inventory.services import queue_scan
 from tests.inventory.conftest import write_records
+from tests.spying import record_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -125,14 +126,7 @@ def test_a_file_changed_moments_before_it_was_looked_at_is_hashed_next_time(
     store = make_store(folder)
     scan(store)
     assert set(FileState.objects.values_list("ctime_ns", flat=True)) == {0}
-    hashed: list[Path] = []
-    real = scanning.file_hash
-
-    def spy(path: Path) -> str:
-        hashed.append(path)
-        return real(path)
-
-    monkeypatch.setattr(scanning, "file_hash", spy)
+    hashed = record_calls(monkeypatch, scanning, "file_hash")
     monkeypatch.setattr(scanning, "RACY_NS", 0)
     again = scan(store)
     assert (again.files_scanned, again.files_unchanged, len(hashed)) == (0, 5, 5)

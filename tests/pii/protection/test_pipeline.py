@@ -41,6 +41,7 @@ from districtguard.pii.protection.unprotect import (
 from districtguard.pii.protection.wholefile import decrypt_file, is_encrypted_file
 from tests.pii.protection.keyhelp import make_ring
 from tests.pii.protection.protecthelp import LINE, OPTIONS, SSN
+from tests.spying import record_calls
 
 PDF = Path(__file__).parents[3] / "src/districtguard/samples/demo-share/transportation"
 
@@ -148,14 +149,7 @@ def test_a_protected_file_is_hashed_once_then_passed_over_by_its_signature(
     entry = Journal(journal_file).last[where]
     assert entry["op"] == "done" and entry["sig"] == signature(staff.stat())
     assert entry["after"] == digest(staff.read_bytes())
-    read: list[Path] = []
-    real = Path.read_bytes
-
-    def spy(self: Path) -> bytes:
-        read.append(self)
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", spy)
+    read = record_calls(monkeypatch, Path, "read_bytes")
     fourth = run(share, Services(Redactor()), journal=journal_file)
     assert (fourth["staff.txt"].outcome, fourth["staff.txt"].file.reason) == (
         UNCHANGED,
