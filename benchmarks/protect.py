@@ -25,9 +25,8 @@ from pathlib import Path
 from common import OPTIONS, clean_prose, dense_text, pin_one_core
 from districtguard.pii.documents.base import Limits
 from districtguard.pii.protection.edits import PROTECTABLE, Policy
-from districtguard.pii.protection.journal import Journal
+from districtguard.pii.protection.journal import RACY_NS, Journal
 from districtguard.pii.protection.pipeline import (
-    RACY_NS,
     ProtectConfig,
     Protector,
     Services,

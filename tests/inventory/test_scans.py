@@ -21,6 +21,7 @@ from districtguard.inventory.models import (
     Snapshot,
 )
 from districtguard.inventory.services import queue_scan
+from districtguard.pii.protection import journal
 from tests.inventory.conftest import write_records
 from tests.spying import record_calls
 
@@ -96,7 +97,7 @@ def test_rescan_skips_unchanged_files_and_hashes_only_touched_ones(
 def test_a_file_rewritten_to_the_same_size_and_time_is_read_again(
     tmp_path: Path, make_store: MakeStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(scanning, "RACY_NS", 0)  # the files were just written
+    monkeypatch.setattr(journal, "RACY_NS", 0)  # the files were just written
     folder, _ = share(tmp_path)
     store = make_store(folder)
     scan(store)
@@ -121,13 +122,13 @@ def test_a_file_changed_moments_before_it_was_looked_at_is_hashed_next_time(
 ) -> None:
     # Its times could stay the same through a second write in the same clock
     # tick, so they are not trusted: the next scan compares its content.
-    monkeypatch.setattr(scanning, "RACY_NS", 3600 * 10**9)
+    monkeypatch.setattr(journal, "RACY_NS", 3600 * 10**9)
     folder, _ = share(tmp_path)
     store = make_store(folder)
     scan(store)
     assert set(FileState.objects.values_list("ctime_ns", flat=True)) == {0}
     hashed = record_calls(monkeypatch, scanning, "file_hash")
-    monkeypatch.setattr(scanning, "RACY_NS", 0)
+    monkeypatch.setattr(journal, "RACY_NS", 0)
     again = scan(store)
     assert (again.files_scanned, again.files_unchanged, len(hashed)) == (0, 5, 5)
     third = scan(store)

@@ -148,7 +148,7 @@ class FileState(models.Model):
     size = models.BigIntegerField(default=0)
     mtime_ns = models.BigIntegerField(default=0)
     # The change time when the file was looked at, 0 when it cannot be trusted
-    # (changed moments before: see ``scanning.RACY_NS``).
+    # (changed moments before: see ``pii.protection.journal.RACY_NS``).
     ctime_ns = models.BigIntegerField(default=0)
     content_hash = models.CharField(max_length=64, blank=True)
     last_run = models.ForeignKey(

@@ -29,7 +29,7 @@ from districtguard.inventory.totals import refresh_totals, take_snapshot
 from districtguard.pii.documents.base import Limits
 from districtguard.pii.fingerprint import load_key
 from districtguard.pii.options import DetectOptions
-from districtguard.pii.protection.pipeline import RACY_NS as PROTECT_RACY_NS
+from districtguard.pii.protection.journal import settled
 from districtguard.pii.results import FileResult
 from districtguard.pii.rules import resolve_rules
 from districtguard.pii.scanner import ScanConfig, scan_file
@@ -41,10 +41,6 @@ MAX_MASKED = 500  # masked findings kept per file; the counts cover them all
 _HASH_CHUNK = 1 << 20
 # Stands in for a file that could not be stat'ed: it is looked at again next time.
 NO_STAT = os.stat_result((0,) * 10, {"st_mtime_ns": 0, "st_ctime_ns": 0})
-# A file changed this recently is not trusted by its times next scan, but
-# hashed: a second write in the same clock tick could leave them as they were
-# (the rule ``protect`` keeps for its journal, and Git for its index).
-RACY_NS = PROTECT_RACY_NS
 
 # Kill the scan right after its Nth batch is written (a test hook, as in protect).
 CRASH_ENV = "DISTRICTGUARD_INVENTORY_CRASH_AFTER"
@@ -83,9 +79,11 @@ class _Known:
 
 
 def _trusted_ctime(info: os.stat_result) -> int:
-    """Return the change time to remember, or 0 if it changed moments ago."""
-    settled = time.time_ns() - info.st_ctime_ns >= RACY_NS
-    return info.st_ctime_ns if settled else 0
+    """Return the change time to remember, or 0 if it changed moments ago: a
+    second write in the same clock tick could leave the times as they were, so
+    such a file is hashed next scan (the rule ``protect`` keeps for its journal,
+    and Git for its index)."""
+    return info.st_ctime_ns if settled(info) else 0
 
 
 @dataclass

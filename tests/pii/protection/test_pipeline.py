@@ -9,6 +9,7 @@ import pytest
 
 from districtguard.pii.documents.base import Limits, Source
 from districtguard.pii.elements import Element
+from districtguard.pii.protection import journal as steps
 from districtguard.pii.protection import pipeline
 from districtguard.pii.protection.accesslog import read_entries
 from districtguard.pii.protection.cipher import ValueCipher
@@ -104,7 +105,7 @@ def test_a_second_run_changes_nothing(share: Path, tmp_path: Path) -> None:
 def test_a_clean_file_is_passed_over_by_its_signature_until_it_is_written(
     share: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "RACY_NS", 0)  # the files were just written
+    monkeypatch.setattr(steps, "RACY_NS", 0)  # the files were just written
     journal_file = tmp_path / "j.jsonl"
     menu = share / "menu.txt"
     run(share, Services(Redactor()), journal=journal_file)
@@ -137,14 +138,14 @@ def test_a_protected_file_is_hashed_once_then_passed_over_by_its_signature(
     first = run(share, Services(Redactor()), journal=journal_file)
     assert first["staff.txt"].outcome == PROTECTED
     # Just renamed into place: its signature is racy, so it is hashed, not recorded.
-    monkeypatch.setattr(pipeline, "RACY_NS", 3600 * 10**9)  # however slow the run
+    monkeypatch.setattr(steps, "RACY_NS", 3600 * 10**9)  # however slow the run
     again = run(share, Services(Redactor()), journal=journal_file)
     assert (again["staff.txt"].outcome, again["staff.txt"].file.reason) == (
         UNCHANGED,
         EARLIER,
     )
     assert "sig" not in Journal(journal_file).last[where]
-    monkeypatch.setattr(pipeline, "RACY_NS", 0)  # as if it had settled since
+    monkeypatch.setattr(steps, "RACY_NS", 0)  # as if it had settled since
     run(share, Services(Redactor()), journal=journal_file)
     entry = Journal(journal_file).last[where]
     assert entry["op"] == "done" and entry["sig"] == signature(staff.stat())

@@ -22,7 +22,7 @@ unchanged file: it is not read, let alone hashed, to be passed over, and the
 first run need not hash it either. (Its change time moves with every write and cannot
 be set back, so a file rewritten to the same size and modification time is still
 seen as changed; a file changed moments before it was read is not recorded this
-way, see ``pipeline.RACY_NS``.) A protected file is known by the SHA-256 of
+way, see ``RACY_NS``.) A protected file is known by the SHA-256 of
 what was written: its signature cannot be trusted at once, since its change
 time is that of the rename that put it in place, moments before. The next run
 reads and hashes it once and, the content unchanged, records its signature,
@@ -43,11 +43,17 @@ import hashlib
 import json
 import os
 import signal
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 CRASH_ENV = "DISTRICTGUARD_PROTECT_CRASH_AT"
+# A file changed this recently is not recorded by its signature: a second write
+# within the same clock tick as the first (timestamps are kept in ticks of a few
+# milliseconds) would leave its times as they were. Git's index has the same rule
+# for "racily clean" files. Such a file is simply read again next time.
+RACY_NS = 2_000_000_000
 _steps = [0]
 
 
@@ -82,6 +88,12 @@ def signature(info: os.stat_result) -> str:
         f"{info.st_dev}:{info.st_ino}:{info.st_size}:"
         f"{info.st_mtime_ns}:{info.st_ctime_ns}"
     )
+
+
+def settled(info: os.stat_result) -> bool:
+    """Return whether a file last changed long enough ago (``RACY_NS``) for
+    its signature to tell any later write."""
+    return time.time_ns() - info.st_ctime_ns >= RACY_NS
 
 
 class Journal:
@@ -201,4 +213,13 @@ def _remove_partial(target: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
-__all__ = ["CRASH_ENV", "Journal", "crash_point", "digest", "journal_path"]
+__all__ = [
+    "CRASH_ENV",
+    "RACY_NS",
+    "Journal",
+    "crash_point",
+    "digest",
+    "journal_path",
+    "settled",
+    "signature",
+]

@@ -43,6 +43,7 @@ from districtguard.pii.protection.journal import (
     Journal,
     crash_point,
     digest,
+    settled,
     signature,
 )
 from districtguard.pii.protection.keys import KeyRing
@@ -74,11 +75,6 @@ ENCRYPTED_WHOLE = "encrypted-whole-file"
 UNCHANGED = "unchanged"
 EARLIER = "done in an earlier run"  # the reason given for a file passed over
 CHANGED = "changed while it was being protected; run the command again"
-# A clean file changed this recently is not journaled by its signature: a second
-# write within the same clock tick as the first (timestamps are kept in ticks of
-# a few milliseconds) would leave its times as they were. Git's index has the
-# same rule for "racily clean" files. Such a file is simply read again next run.
-RACY_NS = 2_000_000_000
 ALREADY = "already-protected"
 WOULD_PROTECT = "would-protect"
 WOULD_ENCRYPT_WHOLE = "would-encrypt-whole-file"
@@ -360,17 +356,14 @@ class Protector:
         self, path: Path, info: os.stat_result, job: Job, size: int
     ) -> ProtectResult:
         """Return the result of a file left as it was, and journal it if clean."""
-        sig = signature(info)
         left = _left_alone(job)
         if left:
             reason = f"{len(left)} values cannot be protected in place " + (
                 f"({left[0].action.removeprefix('skipped:')})"
             )
             return _result(path, NOT_PROTECTED, reason, size=size, job=job)
-        settled = time.time_ns() - info.st_ctime_ns >= RACY_NS
-        journaled = self.journal is not None and not job.problems
-        if journaled and settled and self._same(path, sig):
-            self._step("clean", path, sync=False, sig=sig)
+        if self.journal is not None and not job.problems:
+            self._record_signature(path, info, "clean")
         return _result(path, UNCHANGED, size=size, job=job)
 
     def _settle(
@@ -379,17 +372,24 @@ class Protector:
         """Record the signature of a file found done or clean by its digest, so
         that the next run passes over it without reading it.
 
-        Not for a file changed in the last ``RACY_NS``, as for a clean file. A
-        file the run before protected may be one (its change time is that of
-        the rename that put it in place): it is hashed again next time.
+        A file the run before protected may not have settled yet (its change
+        time is that of the rename that put it in place): it is hashed again
+        next time.
         """
-        sig = signature(info)
-        if time.time_ns() - info.st_ctime_ns < RACY_NS or not self._same(path, sig):
-            return
         if journal.last[str(path.absolute())]["op"] == "done":
-            self._step("done", path, sync=False, after=sha, sig=sig)
+            self._record_signature(path, info, "done", after=sha)
         else:
-            self._step("clean", path, sync=False, sig=sig)
+            self._record_signature(path, info, "clean")
+
+    def _record_signature(
+        self, path: Path, info: os.stat_result, op: str, **fields: object
+    ) -> None:
+        """Journal ``op`` with the file's stat signature, unflushed (a lost line
+        only means reading the file again), if the file has settled and is
+        still as it was when read."""
+        sig = signature(info)
+        if settled(info) and self._same(path, sig):
+            self._step(op, path, sync=False, sig=sig, **fields)
 
     @staticmethod
     def _same(path: Path, sig: str) -> bool:
