@@ -5,7 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from districtguard.pii.candidates import find_candidates, hot_regions
+from districtguard.pii import DetectOptions, Element, candidates
+from districtguard.pii.candidates import ANCHOR_REACH, find_candidates, hot_regions
+from districtguard.pii.documents.base import TextUnit
+from districtguard.pii.engine import detect
 
 _PIECES = st.sampled_from(
     [
@@ -51,3 +54,35 @@ def test_prefilter_keeps_every_candidate(pieces: list[str], padding: int) -> Non
 def test_clean_prose_has_no_hot_region() -> None:
     prose = "The board approved the technology plan for 2025 and 2026.\n" * 1000
     assert hot_regions(prose) == []
+
+
+# Every spelling the licence keywords take where a keyword opens a region: words
+# in any of three cases, short labels in capitals.
+_ANCHOR_SPELLINGS = [
+    spelling
+    for word in ("driver", "drivers", "licence", "license", "identification")
+    for spelling in (word, word.capitalize(), word.upper())
+] + ["LIC", "DL", "CDL", "DLN", "ID"]
+
+
+def test_a_licence_keyword_opens_a_region_reaching_past_it() -> None:
+    padding = "The board approved the plan. " * 12
+    for spelling in _ANCHOR_SPELLINGS:
+        text = f"{padding}{spelling} " + "x" * (ANCHOR_REACH + 40)
+        keyword_end = len(padding) + len(spelling)
+        assert any(
+            low <= keyword_end and keyword_end + ANCHOR_REACH <= high
+            for low, high in hot_regions(text)
+        ), spelling
+
+
+def test_a_keyword_finds_a_licence_with_no_digit_shape() -> None:
+    # Eight letters (New York) have none of the digit or letter-digit shapes:
+    # only the keyword before them opens the region they are found in.
+    options = DetectOptions(fingerprint_key=b"k" * 32)
+    padding = "The board approved the plan. " * 12
+    for keyword in ("DRIVER LICENSE", "Driver's license", "identification card", "DL"):
+        text = f"{padding}New York {keyword}: KQWMZRTB\n{padding}"
+        assert candidates.prefilter(text).regions != [(0, len(text))]
+        found = detect(TextUnit(text), "t.txt", options)
+        assert [f.element for f in found] == [Element.DRIVER_LICENSE], keyword

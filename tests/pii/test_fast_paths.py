@@ -56,15 +56,16 @@ def _all_spans(text: str) -> list[tuple[int, int]]:
     data = text.encode("latin-1", errors="replace")
     spans: list[tuple[int, int]] = []
 
-    def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
-        if pattern > candidates._ANCHOR_ID:
-            return  # a protection marker opens no region
-        if pattern == candidates._ANCHOR_ID:
-            spans.append((end, end + candidates.ANCHOR_REACH))
-        else:
+    def on_shape(pattern: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
+        if pattern < candidates._TOKEN_ID:  # a protection marker opens no region
             spans.append((end - candidates.REACH, end + candidates.REACH))
 
-    candidates._DATABASE.scan(data, match_event_handler=on_match)
+    def on_anchor(_pattern: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
+        reach = candidates._ANCHOR_SLACK + candidates.ANCHOR_REACH
+        spans.append((end, end + reach))
+
+    candidates._SHAPES.scan(data, match_event_handler=on_shape)
+    candidates._ANCHORS.scan(data, match_event_handler=on_anchor)
     return spans
 
 
