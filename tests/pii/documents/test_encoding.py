@@ -149,3 +149,39 @@ def test_the_quick_checks_choose_what_the_full_check_chooses(
 ) -> None:
     # No NUL byte cannot be UTF-16 by its NULs; ASCII is always valid UTF-8.
     assert detect_encoding(head, complete) == _full_check(head, complete)
+
+
+_DOCUMENTS = st.lists(
+    st.one_of(
+        st.text(max_size=12).map(lambda text: text.encode("utf-8")),
+        st.sampled_from(
+            [codecs.BOM_UTF8, codecs.BOM_UTF16_LE, b"\xff", b"\xe9", b"\0", b"\r\n"]
+        ),
+        st.text(max_size=12).map(lambda text: text.encode("utf-16-le")),
+    ),
+    max_size=16,
+).map(b"".join)
+
+
+@settings(max_examples=400)
+@given(data=_DOCUMENTS, block=st.integers(2, 24), first=st.integers(0, 200))
+def test_a_large_first_piece_decodes_as_block_by_block_reading(
+    data: bytes, block: int, first: int
+) -> None:
+    # A file read whole in its first piece: the same text, the same warnings,
+    # and the encoding still chosen from the first block alone.
+    blockwise, whole = ReadContext(), ReadContext()
+    expected = list(iter_text(io.BytesIO(data), blockwise, block_bytes=block))
+    pieces = list(iter_text(io.BytesIO(data), whole, block, first_bytes=first))
+    assert "".join(pieces) == "".join(expected)
+    assert whole.problems == blockwise.problems
+    if block < first and len(data) < first and not whole.problems:
+        assert len(pieces) <= 1  # the whole document in one piece
+
+
+def test_a_first_block_holding_only_the_mark_is_not_the_end() -> None:
+    data = codecs.BOM_UTF8 + b"after the mark"
+
+    text = "".join(iter_text(io.BytesIO(data), ReadContext(), block_bytes=3))
+
+    assert text == "after the mark"

@@ -80,19 +80,31 @@ def _guess_utf16(head: bytes) -> str | None:
 
 
 def iter_text(
-    handle: Readable, context: ReadContext, block_bytes: int = BLOCK_BYTES
+    handle: Readable,
+    context: ReadContext,
+    block_bytes: int = BLOCK_BYTES,
+    first_bytes: int = 0,
 ) -> Iterator[str]:
-    """Yield the decoded text of ``handle`` in pieces of at most ``block_bytes``."""
-    head = _read_block(handle, block_bytes)
-    encoding, bom = detect_encoding(head, complete=len(head) < block_bytes)
+    """Yield the decoded text of ``handle`` in pieces of at most ``block_bytes``.
+
+    ``first_bytes``, when larger, is the size of the first piece instead: a file
+    that fits in it is read and decoded in one call and comes as one piece,
+    which the caller can take as it is rather than join. The encoding is
+    decided from the first ``block_bytes`` either way.
+    """
+    head = _read_block(handle, max(block_bytes, first_bytes))
+    sample = head[:block_bytes]
+    encoding, bom = detect_encoding(sample, complete=len(sample) < block_bytes)
     decoder = _StreamDecoder(encoding, context)
-    block, position = head[bom:], bom
-    while block:
-        text = decoder.decode(block, position)
+    raw, position = head, 0  # a block as read, and where it starts
+    while raw:
+        # The mark is not text; a first block that is only the mark is not the end.
+        block = raw[bom:] if position == 0 and bom else raw
+        text = decoder.decode(block, position + len(raw) - len(block))
         if text:
             yield text
-        position += len(block)
-        block = _read_block(handle, block_bytes)
+        position += len(raw)
+        raw = _read_block(handle, block_bytes)
     tail = decoder.decode(b"", position, final=True)
     if tail:
         yield tail

@@ -160,7 +160,9 @@ class TextReader:
     def read(self, source: Source, context: ReadContext) -> Iterator[TextUnit]:
         """Yield the file as overlapping chunks; records are left to the detector."""
         with source.open() as handle:
-            yield from stream_units(iter_text(handle, context), context.limits)
+            # A file of one unit is read and decoded whole: one piece, no join.
+            pieces = iter_text(handle, context, first_bytes=context.limits.chunk_chars)
+            yield from stream_units(pieces, context.limits)
 
 
 READER = TextReader()
