@@ -1,23 +1,27 @@
-"""Read PDF text page by page with pdfminer.six.
+"""Read PDF text page by page with pypdf.
 
-Each page is one unit whose text boxes are separated by blank lines, so the
-detector's paragraphs are the page's text blocks.
+Each page is one unit and one record: its text in content order, a line per run
+of text. pypdf reads a page's text from its content stream without laying out
+every glyph, several times faster than a layout analysis (``docs/benchmarks.md``),
+and as pure Python a hostile file can only raise, never bring the scan down.
 """
 
 from __future__ import annotations
 
+import logging
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, BinaryIO, cast
+from typing import IO
 
-from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTContainer, LTImage, LTItem, LTTextContainer
-from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser, PDFSyntaxError
-from pdfminer.psexceptions import PSEOF
+import pypdf
+from pypdf import PageObject, PasswordType
+from pypdf.errors import (
+    FileNotDecryptedError,
+    LimitReachedError,
+    PdfReadError,
+    PdfStreamError,
+)
 
 from districtguard.pii.documents.base import (
     DocumentError,
@@ -28,15 +32,23 @@ from districtguard.pii.documents.base import (
     TextUnit,
 )
 
+# pypdf logs what it works around in damaged files ("EOF marker not found");
+# the reader reports what it could not read itself, once and in its own words.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
 
 def describe_pdf_failure(exc: Exception) -> str:
     """Return a short reason a PDF cannot be parsed, never the exception's text."""
-    if isinstance(exc, PSEOF):
-        return "cut short (unexpected end of file)"
-    if isinstance(exc, PDFSyntaxError):
+    if isinstance(exc, LimitReachedError):
+        return "a compressed stream expands past the size limit (a decompression bomb?)"
+    if isinstance(exc, PdfStreamError):
+        return "cut short or damaged (a stream ends unexpectedly)"
+    if isinstance(exc, PdfReadError):
         return "malformed PDF structure"
-    if isinstance(exc, ValueError | zlib.error):
+    if isinstance(exc, zlib.error):
         return "damaged compressed data"
+    if isinstance(exc, RecursionError):
+        return "objects nested too deeply"
     return f"unexpected content ({type(exc).__name__})"
 
 
@@ -50,32 +62,27 @@ class PdfReader:
     def read(self, source: Source, context: ReadContext) -> Iterator[TextUnit]:
         """Yield one unit per page that has text."""
         with source.open() as handle:
-            pages = _pages(handle, context)
-            resources = PDFResourceManager(caching=True)
-            device = PDFPageAggregator(resources, laparams=LAParams(all_texts=True))
-            interpreter = PDFPageInterpreter(resources, device)
+            document = _open(handle)
             textless: list[int] = []
             pictured: list[int] = []
             number = 0
-            for number, page in enumerate(pages, 1):
+            for number, page in enumerate(_pages(document, context), 1):
                 try:
-                    interpreter.process_page(page)
-                    texts, image = _contents(device.get_result())
-                except Exception as exc:  # a hostile page can fail anywhere in pdfminer
+                    text = page.extract_text()
+                    # A page is one record: a label must still reach the number
+                    # in the next cell of a table (the window bounds linking).
+                    if text.strip():
+                        yield TextUnit(
+                            text=text,
+                            location=f"page {number}",
+                            records=(Record(0, len(text), ""),),
+                            base_offset=None,
+                        )
+                        continue
+                    image = _has_image(page)
+                except Exception as exc:  # a hostile page can fail anywhere in pypdf
                     reason = describe_pdf_failure(exc)
                     context.warn(f"page {number} could not be read: {reason}")
-                    continue
-                text = "\n".join(texts)
-                if text.strip():
-                    # A page is one record: layout analysis splits a table's
-                    # cells into separate blocks, and a label must still reach
-                    # the number in the next cell (the window bounds linking).
-                    yield TextUnit(
-                        text=text,
-                        location=f"page {number}",
-                        records=(Record(0, len(text), ""),),
-                        base_offset=None,
-                    )
                     continue
                 textless.append(number)
                 if image:
@@ -87,63 +94,45 @@ class PdfReader:
             context.warn(_no_text_layer(missing))
 
 
-def _pages(handle: IO[bytes], context: ReadContext) -> Iterator[PDFPage]:
-    """Open the document now (so failures surface first) and yield its pages."""
+def _open(handle: IO[bytes]) -> pypdf.PdfReader:
+    """Open the document now, so failures surface before any page."""
     try:
-        # pdfminer wants a BinaryIO; it only reads and seeks, as every IO[bytes] can.
-        document = PDFDocument(PDFParser(cast(BinaryIO, handle)), password="")
-        pages = PDFPage.create_pages(document)
-        first = next(pages, None)
-    except PDFPasswordIncorrect:
-        raise EncryptedDocument(
-            "encrypted PDF (password): protected as a whole, contents not read"
-        ) from None
-    except PDFEncryptionError:
+        document = pypdf.PdfReader(handle, strict=False)
+        # An owner password alone (printing, copying limits) opens with "".
+        if document.is_encrypted and document.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise EncryptedDocument(
+                "encrypted PDF (password): protected as a whole, contents not read"
+            )
+        len(document.pages)  # the page tree, read now
+    except EncryptedDocument:
+        raise
+    except (FileNotDecryptedError, NotImplementedError) as exc:
         raise EncryptedDocument(
             "encrypted PDF (an encryption the reader does not support): "
             "contents not read"
-        ) from None
-    except Exception as exc:  # a hostile file can fail anywhere in pdfminer
+        ) from exc
+    except Exception as exc:  # a hostile file can fail anywhere in pypdf
         raise DocumentError(
             f"not a readable PDF: {describe_pdf_failure(exc)}"
         ) from None
-    return _remaining(first, pages, context)
+    return document
 
 
-def _remaining(
-    first: PDFPage | None, pages: Iterator[PDFPage], context: ReadContext
-) -> Iterator[PDFPage]:
-    if first is None:
-        return
-    yield first
-    count = 1
-    while True:
+def _pages(document: pypdf.PdfReader, context: ReadContext) -> Iterator[PageObject]:
+    count = len(document.pages)
+    for index in range(count):
         try:
-            page = next(pages)
-        except StopIteration:
-            return
+            page = document.pages[index]
         except Exception as exc:  # a damaged page tree can fail anywhere
             reason = describe_pdf_failure(exc)
-            context.warn(f"pages after page {count} could not be read: {reason}")
+            context.warn(f"pages after page {index} could not be read: {reason}")
             return
-        count += 1
         yield page
 
 
-def _contents(items: Iterable[LTItem]) -> tuple[list[str], bool]:
-    """Return the text of every text box, and whether there is any image."""
-    texts: list[str] = []
-    image = False
-    for item in items:
-        if isinstance(item, LTTextContainer):
-            texts.append(item.get_text())
-        elif isinstance(item, LTImage):
-            image = True
-        elif isinstance(item, LTContainer):
-            inner, inner_image = _contents(item)
-            texts.extend(inner)
-            image = image or inner_image
-    return texts, image
+def _has_image(page: PageObject) -> bool:
+    """Say whether a page shows a picture (an image object or an inline image)."""
+    return len(page.images) > 0
 
 
 def _no_text_layer(pages: list[int]) -> str:
