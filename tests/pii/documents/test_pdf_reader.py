@@ -218,3 +218,21 @@ def test_a_decompression_bomb_page_is_reported_and_the_rest_is_read(
         "page 2 could not be read: a compressed stream expands past the size limit "
         "(a decompression bomb?)"
     ]
+
+
+def test_text_inside_a_form_object_is_read(tmp_path: Path) -> None:
+    # Headers, stamps and imported pages are often form objects drawn by name.
+    path = tmp_path / "stamped.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.beginForm("stamp")
+    pdf.drawString(72, 500, f"Verified SSN {SSN}")
+    pdf.endForm()
+    pdf.drawString(72, 720, "Cover letter")
+    pdf.doForm("stamp")
+    pdf.showPage()
+    pdf.save()
+
+    [page] = read(path)
+
+    assert "Cover letter" in page.text
+    assert f"Verified SSN {SSN}" in page.text
