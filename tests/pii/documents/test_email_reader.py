@@ -291,3 +291,63 @@ def test_single_message_larger_than_the_limit_is_an_error(
 
     with pytest.raises(DocumentError, match=r"^message larger than 2000 bytes"):
         read(path, ReadContext(Limits(max_member_size=2000)))
+
+
+def test_encoded_words_in_shown_headers_are_decoded(tmp_path: Path) -> None:
+    # Mailers write non-ASCII names and subjects as encoded words, folded over
+    # lines when long; the preamble shows them as a person reads them.
+    raw = (
+        b"From: =?utf-8?q?Jos=C3=A9_P=C3=A9rez?= <jp@example.org>\r\n"
+        b"To: =?iso-8859-1?q?Ren=E9e?= Ortiz <ro@example.org>\r\n"
+        b"Subject: =?utf-8?b?RW5yb2xsbWVudCBmb3Jt?=\r\n"
+        b" =?utf-8?q?_f=C3=BCr_Jos=C3=A9?=\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n"
+        b"\r\n"
+        b"See attached.\r\n"
+    )
+    path = tmp_path / "encoded.eml"
+    path.write_bytes(raw)
+
+    [unit] = read(path)
+
+    assert unit.text.startswith(
+        "From: José Pérez <jp@example.org>\n"
+        "To: Renée Ortiz <ro@example.org>\n"
+        "Subject: Enrollment form für José\n\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "disposition",
+    [
+        b'attachment; filename="=?utf-8?q?r=C3=B4ster.csv?="',  # an encoded word
+        b"attachment; filename*=utf-8''r%C3%B4ster.csv",  # RFC 2231
+    ],
+)
+def test_attachment_names_are_decoded_and_choose_the_reader(
+    tmp_path: Path, fake: Faker, disposition: bytes
+) -> None:
+    # Written as bytes: the email package would rewrite an encoded word as RFC 2231.
+    raw = (
+        b"From: office@example.org\r\n"
+        b"Subject: Roster\r\n"
+        b'Content-Type: multipart/mixed; boundary="b1"\r\n'
+        b"\r\n"
+        b"--b1\r\n"
+        b"Content-Type: text/plain\r\n"
+        b"\r\n"
+        b"Roster attached.\r\n"
+        b"--b1\r\n"
+        b"Content-Type: text/csv\r\n"
+        b"Content-Disposition: " + disposition + b"\r\n"
+        b"\r\n" + f"Name,SSN\r\n{fake.name()},{SSN}\r\n".encode() + b"--b1--\r\n"
+    )
+    path = tmp_path / "named.eml"
+    path.write_bytes(raw)
+
+    roster = read(path)[1]
+
+    # Read as CSV (cells with column names), under its decoded name.
+    assert join_location(roster.location, roster.cells[1].location) == (
+        "message 1, attachment rôster.csv, row 2, column B (SSN)"
+    )

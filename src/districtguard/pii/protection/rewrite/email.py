@@ -18,13 +18,12 @@ import quopri
 import re
 from collections.abc import Iterator
 from email import policy
-from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
 
 from districtguard.pii.documents.archive import display_name
 from districtguard.pii.documents.base import DocumentError, Record, TextUnit
-from districtguard.pii.documents.email import HEADERS
+from districtguard.pii.documents.email import HEADERS, attachment_filename, header_text
 from districtguard.pii.protection.base import ProtectionError
 from districtguard.pii.protection.edits import Edit, Job, apply_edits, plan_unit
 from districtguard.pii.protection.rewrite import (
@@ -59,16 +58,6 @@ def _escape(body: bytes) -> bytes:
     return _FROM_LINE.sub(rb">\1", body)
 
 
-def _header(message: Message, name: str) -> str:
-    value = message.get(name)
-    if value is None:
-        return ""
-    try:
-        return " ".join(str(make_header(decode_header(str(value)))).split())
-    except Exception:  # a hostile header: show it as it is
-        return " ".join(str(value).split())
-
-
 def _set_bytes(part: Message, data: bytes) -> None:
     encoding = str(part.get("Content-Transfer-Encoding", "7bit")).strip().lower()
     if encoding == "base64":
@@ -97,7 +86,7 @@ def _is_body(part: Message) -> bool:
     return (
         part.get_content_type() in ("text/plain", "text/html")
         and part.get_content_disposition() != "attachment"
-        and not part.get_filename()
+        and not attachment_filename(part)
     )
 
 
@@ -111,12 +100,12 @@ def _leaves(message: Message) -> Iterator[Message]:
 
 
 def _attachment_name(part: Message, number: int) -> str:
-    return part.get_filename() or f"attachment {number}"
+    return attachment_filename(part) or f"attachment {number}"
 
 
 def _protect_message(message: Message, where: str, job: Job) -> bool:
     """Protect one parsed message in place; return whether it changed."""
-    lines = [f"{n}: {v}\n" for n in HEADERS if (v := _header(message, n))]
+    lines = [f"{n}: {v}\n" for n in HEADERS if (v := header_text(message, n))]
     preamble = "".join(lines) + "\n" if lines else ""
     bodies: list[tuple[Message, str, int]] = []
     others: list[Message] = []
