@@ -8,7 +8,7 @@ two, and a message says "message 2" once.
 
 Messages are parsed with the standard library's ``compat32`` policy, as the
 email rewriter parses them: the ``default`` policy builds and parses a header
-object every time a header is asked for, which made reading a mailbox ten times
+object every time a header is asked for, which made reading a mailbox six times
 slower. The few headers shown (From, To, Cc, Subject) and attachment names have
 their encoded words decoded here instead.
 """

@@ -106,11 +106,11 @@ def _open(handle: IO[bytes]) -> pypdf.PdfReader:
         len(document.pages)  # the page tree, read now
     except EncryptedDocument:
         raise
-    except (FileNotDecryptedError, NotImplementedError) as exc:
+    except (FileNotDecryptedError, NotImplementedError):
         raise EncryptedDocument(
             "encrypted PDF (an encryption the reader does not support): "
             "contents not read"
-        ) from exc
+        ) from None
     except Exception as exc:  # a hostile file can fail anywhere in pypdf
         raise DocumentError(
             f"not a readable PDF: {describe_pdf_failure(exc)}"
