@@ -1,4 +1,5 @@
-"""Freed text buffers stay in the process for the next file to reuse."""
+"""Freed text buffers stay in the process for the next file to reuse, and the
+cycle collector runs less often while scanning."""
 
 from __future__ import annotations
 
@@ -75,6 +76,8 @@ def test_scanning_keeps_freed_memory(tmp_path: Path, call: str) -> None:
         "assert asked().misses == 0\n"
         f"{call}\n"
         "print(asked().misses == 1 and allocator.keep_freed_memory())\n"
+        "import gc\n"
+        "print(gc.get_threshold()[0] == allocator.COLLECT_AFTER)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, str(sample)],
@@ -82,4 +85,17 @@ def test_scanning_keeps_freed_memory(tmp_path: Path, call: str) -> None:
         text=True,
         check=True,
     )
-    assert done.stdout.strip() == "True"
+    assert done.stdout.split() == ["True", "True"]
+
+
+def test_collecting_less_never_lowers_a_higher_threshold() -> None:
+    script = (
+        "import gc\n"
+        "from districtguard.pii import allocator\n"
+        "gc.set_threshold(500_000, 10, 10)\n"
+        "print(allocator.collect_cycles_less(), gc.get_threshold())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "500000 (500000, 10, 10)"

@@ -18,7 +18,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from districtguard.pii import keywords as kw
-from districtguard.pii.allocator import keep_freed_memory
+from districtguard.pii.allocator import prepare_for_scanning
 from districtguard.pii.candidates import (
     Candidate,
     Prefilter,
@@ -364,7 +364,7 @@ def detect(
     ``prefiltered`` is :func:`~districtguard.pii.candidates.prefilter` of the
     unit's text when the caller has it already (the scanner uses its markers too).
     """
-    keep_freed_memory()  # each unit's buffers are reused for the next
+    prepare_for_scanning()  # each unit's buffers are reused for the next
     found = prefilter(unit.text) if prefiltered is None else prefiltered
     regions = found.regions
     if not regions and not unit.cells:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from districtguard.pii import engine
-from districtguard.pii.allocator import keep_freed_memory
+from districtguard.pii.allocator import prepare_for_scanning
 from districtguard.pii.documents import file_source, read_source
 from districtguard.pii.documents.base import (
     DocumentError,
@@ -83,7 +83,7 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
     Never raises for a bad file: an unexpected error is reported by its type only,
     because an exception's message may quote the data it choked on.
     """
-    keep_freed_memory()  # the next file reuses this one's buffers
+    prepare_for_scanning()  # the next file reuses this one's buffers
     name = str(path)
     try:
         before = path.stat()

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from districtguard.pii.allocator import keep_freed_memory
+from districtguard.pii.allocator import prepare_for_scanning
 from districtguard.pii.documents import SNIFF_BYTES
 from districtguard.pii.documents.base import OLE_MAGIC, SkippedDocument, Source
 from districtguard.pii.protection import atomic, verify
@@ -236,7 +236,7 @@ class Protector:
         self.config = config
         self.services = services
         self.journal = journal
-        keep_freed_memory()  # each file reuses the buffers of the one before
+        prepare_for_scanning()  # each file reuses the buffers of the one before
 
     def _step(
         self, op: str, path: Path, *, sync: bool = True, **fields: object
