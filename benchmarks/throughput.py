@@ -42,6 +42,11 @@ class _Clock:
         wall, cpu = size / self.wall / 1e6, size / self.cpu / 1e6
         return f"{wall:,.{digits}f} MB/s ({cpu:,.{digits}f} CPU)"
 
+    def per(self, count: int, unit: str) -> str:
+        """Return ``count`` things per second as ``wall unit/s (CPU unit/s)``."""
+        wall, cpu = count / self.wall, count / self.cpu
+        return f"{wall:,.0f} {unit}/s ({cpu:,.0f} CPU)"
+
 
 def _library(text: str) -> tuple[_Clock, int]:
     """Scan ``text`` through the library in reader-sized units; return the time."""
@@ -159,6 +164,16 @@ def _mbox(prose: str, folder: Path, messages: int) -> Path:
     return path
 
 
+def _one_file(
+    best: Callable[[Callable[[], tuple[_Clock, int]]], tuple[_Clock, int]],
+    write: Callable[[Path], Path],
+) -> tuple[_Clock, int]:
+    """Write one file in a folder of its own and scan it; return time and size."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder))
+        return best(lambda: _scan_one(path))
+
+
 def _best(repeat: int, measure: Callable[[], tuple[_Clock, int]]) -> tuple[_Clock, int]:
     """Run ``measure`` ``repeat`` times; keep the run with the least CPU time.
 
@@ -209,26 +224,17 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             small = functools.partial(_small_files, args.files, Path(folder), every)
             clock, scanned = best(small)
-            wall, cpu = scanned / clock.wall, scanned / clock.cpu
-            rate = f"{wall:,.0f} files/s ({cpu:,.0f} CPU)"
-            rows.append((label, rate, f"{scanned}"))
-    with tempfile.TemporaryDirectory() as folder:
-        report = _pdf(prose, Path(folder), args.pdf_pages)
-        clock, size = best(lambda: _scan_one(report))
-        pages = args.pdf_pages
-        rate = f"{pages / clock.wall:,.0f} pages/s ({pages / clock.cpu:,.0f} CPU)"
-        rows.append(("PDF with a text layer", rate, f"{pages} pages, {size:,} bytes"))
-    with tempfile.TemporaryDirectory() as folder:
-        box = _mbox(prose, Path(folder), args.messages)
-        clock, size = best(lambda: _scan_one(box))
-        count = args.messages
-        rate = f"{count / clock.wall:,.0f} messages/s ({count / clock.cpu:,.0f} CPU)"
-        rows.append(("mailbox (mbox)", rate, f"{clock.rate(size)}, {size:,} bytes"))
-    with tempfile.TemporaryDirectory() as folder:
-        export = _export(Path(folder), args.export_rows)
-        clock, size = best(lambda: _scan_one(export))
-        detail = f"{args.export_rows:,} rows, {size:,} bytes"
-        rows.append(("CSV export, an ID per row", clock.rate(size, 2), detail))
+            rows.append((label, clock.per(scanned, "files"), f"{scanned}"))
+    pages, messages, lines = args.pdf_pages, args.messages, args.export_rows
+    clock, size = _one_file(best, lambda folder: _pdf(prose, folder, pages))
+    detail = f"{pages} pages, {size:,} bytes"
+    rows.append(("PDF with a text layer", clock.per(pages, "pages"), detail))
+    clock, size = _one_file(best, lambda folder: _mbox(prose, folder, messages))
+    detail = f"{clock.rate(size)}, {size:,} bytes"
+    rows.append(("mailbox (mbox)", clock.per(messages, "messages"), detail))
+    clock, size = _one_file(best, lambda folder: _export(folder, lines))
+    detail = f"{lines:,} rows, {size:,} bytes"
+    rows.append(("CSV export, an ID per row", clock.rate(size, 2), detail))
     sizes = f"prose {len(prose) / 1e6:.0f} MB, dense {len(dense) / 1e6:.0f} MB"
     print(f"pinned to {core}; {sizes}; best of {max(args.repeat, 1)}")
     print("| measurement | rate | detail |\n|---|---|---|")
