@@ -191,6 +191,15 @@ def _attachment(
             context.skipped_members += child.skipped_members
 
 
+def _decoded_words(text: str) -> str | None:
+    """Return ``text`` with its encoded words decoded and spaces collapsed, or
+    None when an encoded word is hostile."""
+    try:
+        return _SPACES.sub(" ", str(make_header(decode_header(text)))).strip()
+    except Exception:  # the email package fails in odd ways on hostile words
+        return None
+
+
 def header_text(message: Message, name: str) -> str:
     """Return a header as a reader shows it: encoded words decoded, spaces collapsed."""
     try:
@@ -199,11 +208,9 @@ def header_text(message: Message, name: str) -> str:
         return ""
     if value is None:
         return ""
-    try:
-        text = str(make_header(decode_header(str(value))))
-    except Exception:  # a hostile encoded word: show the header as it is
-        text = str(value)
-    return _SPACES.sub(" ", text).strip()
+    decoded = _decoded_words(str(value))
+    # A hostile encoded word: show the header as it is.
+    return _SPACES.sub(" ", str(value)).strip() if decoded is None else decoded
 
 
 def attachment_filename(part: Message) -> str:
@@ -219,10 +226,8 @@ def attachment_filename(part: Message) -> str:
         return ""
     if not raw or "=?" not in raw:
         return raw or ""
-    try:
-        return _SPACES.sub(" ", str(make_header(decode_header(raw)))).strip()
-    except Exception:  # a hostile encoded word: keep the name as it is
-        return raw
+    decoded = _decoded_words(raw)
+    return raw if decoded is None else decoded  # a hostile word: the name as it is
 
 
 def _plainness(part: Message) -> int:
