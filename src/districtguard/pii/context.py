@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from districtguard.pii.documents.base import Cell, Record, TextUnit
+from districtguard.pii.documents.base import (
+    Cell,
+    Record,
+    RowCells,
+    RowRecords,
+    TextUnit,
+)
 from districtguard.pii.keywords import STATE, KeywordIndex
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -17,6 +24,13 @@ FOLLOWING_REACH = 40
 # A record longer than this links a name to an element only within the window.
 WHOLE_RECORD_LIMIT = 2000
 LONG_PARAGRAPH = 4000
+
+
+def _bounds(spans: Sequence[Record] | Sequence[Cell]) -> tuple[list[int], list[int]]:
+    """Return the starts and the ends of ``spans``, as lists to bisect."""
+    if isinstance(spans, RowRecords | RowCells):  # kept as lists already
+        return spans.starts, spans.ends
+    return [span.start for span in spans], [span.end for span in spans]
 
 
 class Label(NamedTuple):
@@ -63,14 +77,20 @@ class UnitContext:
         self.keywords = keywords
         self.window = window
         self.lines = LineIndex(unit.text, unit.first_line)
-        self._records: list[Record] = list(unit.records or ())
+        self._records: Sequence[Record] = unit.records or ()
         self._paragraphs = unit.records is None
         if self._paragraphs:
             self._records = self._paragraph_records()
-        self._record_starts = [record.start for record in self._records]
+        self._record_starts, self._record_ends = _bounds(self._records)
         self._cells = unit.cells
-        self._cell_starts = [cell.start for cell in unit.cells]
+        self._cell_starts, self._cell_ends = _bounds(unit.cells)
         self._labels: dict[int, str] = {}  # record labels that need no position
+        # Every keyword group a label of this unit can come from: its keywords
+        # and its columns' hints. A reading that needs a group not in it cannot
+        # be made anywhere in the unit.
+        self.groups = frozenset(hit.group for hit in keywords.hits).union(
+            hint.partition(":")[0] for column in unit.columns for hint in column.hints
+        )
 
     def _paragraph_records(self) -> list[Record]:
         records: list[Record] = []
@@ -84,7 +104,7 @@ class UnitContext:
     def record_index(self, position: int) -> int:
         """Return the index of the record holding ``position`` (-1 if none)."""
         index = bisect.bisect_right(self._record_starts, position) - 1
-        if index >= 0 and position < self._records[index].end:
+        if index >= 0 and position < self._record_ends[index]:
             return index
         return -1
 
@@ -92,13 +112,13 @@ class UnitContext:
         """Return the text span of a record (the whole text for -1)."""
         if index < 0:
             return 0, len(self.text)
-        record = self._records[index]
-        return record.start, record.end
+        return self._record_starts[index], self._record_ends[index]
 
     def record_label(self, index: int, position: int) -> str:
         """Return how a record is named in findings."""
-        if index >= 0 and self._records[index].label:
-            return self._records[index].label
+        label = self._records[index].label if index >= 0 else ""
+        if label:
+            return label
         known = self._labels.get(index)
         if known is not None:
             return known
@@ -125,7 +145,7 @@ class UnitContext:
     def cell_at(self, position: int) -> Cell | None:
         """Return the table cell containing ``position``, if any."""
         index = bisect.bisect_right(self._cell_starts, position) - 1
-        if index >= 0 and position < self._cells[index].end:
+        if index >= 0 and position < self._cell_ends[index]:
             return self._cells[index]
         return None
 
@@ -133,7 +153,7 @@ class UnitContext:
         """Return the cells that start inside ``[low, high)``."""
         first = bisect.bisect_left(self._cell_starts, low)
         last = bisect.bisect_left(self._cell_starts, high)
-        return list(self._cells[first:last])
+        return [self._cells[index] for index in range(first, last)]
 
     def column_hints(self, cell: Cell | None) -> frozenset[str]:
         """Return the hints of a cell's column."""

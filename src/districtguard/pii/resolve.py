@@ -210,13 +210,49 @@ def _as_the_column_says(
     return [c for c in choices if _GROUPS[c[1].element] & column]
 
 
+# The keyword groups without which each kind of candidate has no reading (a
+# valid dashed SSN and a card with a known issuer need none).
+_DIGIT_GROUPS = frozenset(
+    {kw.SSN, kw.ITIN, kw.ROUTING, kw.BANK, kw.DL, kw.DL_ABBR, kw.PASSPORT}
+)
+_DOCUMENT_GROUPS = frozenset({kw.DL, kw.DL_ABBR, kw.PASSPORT})
+_ITIN_GROUPS = frozenset({kw.ITIN, kw.SSN})
+
+
+def _readable(shape: str, digits: str, groups: frozenset[str]) -> bool:
+    """Say whether a candidate can be any element in a unit whose labels all
+    come from ``groups``: ``False`` is the answer :func:`resolve` would give,
+    reached without looking for labels around the candidate.
+
+    A table's identifier column ("student_id") makes every row a candidate that
+    no label can turn into anything; looking around each one cost more than
+    reading the table.
+    """
+    if shape == "ssn":
+        verdict = classify_ssn(digits)
+        if verdict is SsnVerdict.ITIN:
+            return not groups.isdisjoint(_ITIN_GROUPS)
+        return verdict is SsnVerdict.SSN
+    if shape == "aba":
+        return kw.ROUTING in groups and routing_valid(digits)
+    if shape in ("card", "digits") and classify_card(digits) is not None:
+        return True
+    if shape in ("digits", "spaced"):
+        return not groups.isdisjoint(_DIGIT_GROUPS)
+    if shape in ("alnum", "license"):
+        return not groups.isdisjoint(_DOCUMENT_GROUPS)
+    return shape != "card"  # an unknown shape is looked at in full
+
+
 def resolve(
     candidate: Candidate, ctx: UnitContext, record: int, options: DetectOptions
 ) -> Verdict | None:
     """Return what ``candidate`` is, or ``None`` when it is no element."""
-    labels = ctx.labels(candidate.start, candidate.end, record)
     shape, token = candidate.shape, candidate.text
     digits = token.translate(_SEPARATORS)
+    if not options.government_ids and not _readable(shape, digits, ctx.groups):
+        return None
+    labels = ctx.labels(candidate.start, candidate.end, record)
     choices: list[tuple[int, Verdict]] = []
     if shape == "ssn":
         verdict = _ssn(digits, labels, formatted=True)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from faker import Faker
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from districtguard.pii.documents import delimited, file_source, read_source
 from districtguard.pii.documents.base import Column, Limits, ReadContext, TextUnit
@@ -296,3 +298,85 @@ def test_columns_are_named_like_spreadsheet_columns() -> None:
 
     assert names == ["column A", "column Z", "column AA", "column ZZ", "column AAA"]
     assert column_name(2, " ssn\nlast4 ") == "column C (ssn last4)"
+
+
+_PLAIN = st.text(alphabet="ab1 ;\t", max_size=6)
+_ODD = st.text(alphabet="ab1 ,;\t\"'\r\n", max_size=6)  # quotes, breaks
+_FIELD = st.one_of(_PLAIN, _PLAIN, _PLAIN, _ODD)
+_END = st.sampled_from(["\n", "\r\n", "\r", ""])
+
+
+@st.composite
+def _table(draw: st.DrawFn) -> str:
+    """A header and rows with one line end throughout, or a mix of ends."""
+    header = draw(st.sampled_from(["ssn,name,notes\n", "a;b\r\n", ""]))
+    shared = draw(st.sampled_from(["\n", "\r\n", None]))
+    # The first rows are read one by one to sample the columns: blocks begin
+    # after them.
+    rows = [f"{n},b{shared or chr(10)}" for n in range(delimited.SAMPLE_ROWS + 1)]
+    for fields in draw(st.lists(st.lists(_FIELD, max_size=5), max_size=30)):
+        end = shared if shared is not None else draw(_END)
+        rows.append(",".join(fields) + end)
+    return header + "".join(rows)
+
+
+def _as_read(units: list[TextUnit]) -> list[tuple[object, ...]]:
+    """Every unit with its records and cells made into plain objects."""
+    return [
+        (
+            unit.text,
+            unit.base_offset,
+            unit.first_line,
+            list(unit.columns),
+            list(unit.records or ()),
+            list(unit.cells),
+        )
+        for unit in units
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_table(), chunk=st.sampled_from([40, 97, 4 << 20]))
+def test_rows_split_a_block_at_a_time_read_as_rows_split_one_by_one(
+    tmp_path_factory: pytest.TempPathFactory, text: str, chunk: int
+) -> None:
+    """Unquoted rows are cut a block at a time in C; whatever the quotes, line
+    ends, blank rows, ragged rows and unit size, the units, records, cells and
+    problems are those of the tokenizer taking one row at a time."""
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    path.write_bytes(text.encode())
+    limits = Limits(chunk_chars=chunk)
+    quick, quick_problems = read(path, limits)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delimited._Table, "blocks", False)
+        slow, slow_problems = read(path, limits)
+    assert _as_read(quick) == _as_read(slow)
+    assert quick_problems == slow_problems
+
+
+def test_a_long_export_is_read_in_blocks_with_exact_cells(tmp_path: Path) -> None:
+    """A CRLF export of a thousand rows (one quoted, one blank) has every field
+    at its place and every row numbered as a spreadsheet shows it."""
+    fake = Faker()
+    fake.seed_instance(7)
+    rows = [["student_id", "first", "last", "note"]]
+    rows += [
+        [str(100000 + n), fake.first_name(), fake.last_name(), "x"] for n in range(1000)
+    ]
+    rows[500][3] = 'said, "hi"'  # quoted by the writer
+    decoded = write_csv(tmp_path / "e.csv", rows)
+    decoded = decoded.replace("\r\n", "\r\n\r\n", 1)  # a blank row after the header
+    (tmp_path / "e.csv").write_bytes(decoded.encode())
+    [unit], problems = read(tmp_path / "e.csv")
+    assert problems == []
+    shown = cells(unit)
+    assert len(shown) == 4000
+    for n in (1, 499, 500, 1000):
+        assert shown[f"row {n + 2}, column A (student_id)"] == str(99999 + n)
+        assert shown[f"row {n + 2}, column C (last)"] == rows[n][2]
+    assert shown["row 502, column D (note)"] == 'said, ""hi""'  # as written
+    assert unit.records is not None
+    assert [r.label for r in unit.records[:2]] == ["row 3", "row 4"]
+    assert unit.cells[-1] == list(unit.cells)[-1]
+    assert unit.cells[-1].location == "row 1002, column D (note)"
+    assert not unit.text[unit.records[-1].end :].strip()

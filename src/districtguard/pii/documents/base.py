@@ -8,9 +8,10 @@ and, for tables, which column each cell belongs to.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Protocol
+from typing import IO, Protocol, overload
 
 
 class DocumentError(Exception):
@@ -59,6 +60,76 @@ class Column:
 
     header: str
     hints: frozenset[str] = frozenset()
+
+
+class RowRecords(Sequence[Record]):
+    """The rows of a table unit as flat lists of numbers.
+
+    A large table has a record per row; keeping their spans and row numbers as
+    three lists, and making a :class:`Record` (and its ``row N`` label) only when
+    one is asked for, spares an object and a string per row that detection
+    never looks at.
+    """
+
+    __slots__ = ("ends", "numbers", "starts")
+
+    def __init__(self, starts: list[int], ends: list[int], numbers: list[int]) -> None:
+        self.starts, self.ends, self.numbers = starts, ends, numbers
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return Record(
+            self.starts[index], self.ends[index], f"row {self.numbers[index]}"
+        )
+
+
+class RowCells(Sequence[Cell]):
+    """The cells of a table unit as flat lists of numbers, in row order.
+
+    ``row_firsts[r]`` is the index of the first cell of the ``r``-th row, whose
+    number is ``row_numbers[r]``; ``names`` are the column names locations show.
+    A :class:`Cell` and its location (``row 7, column C (ssn)``) are made only
+    when asked for: detection looks at the few cells where candidates land.
+    """
+
+    __slots__ = ("columns", "ends", "names", "row_firsts", "row_numbers", "starts")
+
+    def __init__(
+        self,
+        starts: list[int],
+        ends: list[int],
+        columns: list[int],
+        row_firsts: list[int],
+        row_numbers: list[int],
+        names: Sequence[str],
+    ) -> None:
+        self.starts, self.ends, self.columns = starts, ends, columns
+        self.row_firsts, self.row_numbers, self.names = row_firsts, row_numbers, names
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, index: int) -> Cell: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Cell]: ...
+    def __getitem__(self, index: int | slice) -> Cell | list[Cell]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self.starts)
+        row = self.row_numbers[bisect_right(self.row_firsts, index) - 1]
+        column = self.columns[index]
+        where = f"row {row}, {self.names[column]}"
+        return Cell(self.starts[index], self.ends[index], column, where)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,14 +13,15 @@ import csv
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import accumulate, chain, islice, repeat
+from operator import add
 from pathlib import PurePosixPath
 
 from districtguard.pii.documents.base import (
-    Cell,
     Column,
     ReadContext,
-    Record,
+    RowCells,
+    RowRecords,
     Source,
     TextUnit,
 )
@@ -193,6 +194,8 @@ class DelimitedReader:
 class _Table:
     """Turn the rows of one file into units, deciding the header on the way."""
 
+    blocks = True  # split unquoted rows a block at a time (off: one at a time)
+
     def __init__(self, dialect: Dialect, context: ReadContext, sample: str) -> None:
         self.dialect, self.context, self.sample = dialect, context, sample
         self.limit = max(context.limits.chunk_chars, 1)
@@ -210,14 +213,32 @@ class _Table:
             size, data = size + len(row.text), data + bool(row.body_end)
             if data > SAMPLE_ROWS or size >= cap:
                 break
-        batch, size = list[_Row](), 0
-        for row in chain(self._take_header(held), rows):
-            batch.append(row)
-            size += len(row.text)
-            if size >= self.limit:
+        batch = _Batch()
+        for row in self._take_header(held):
+            batch.add(row)
+            if batch.size >= self.limit:
                 yield self._unit(batch)
-                batch, size = [], 0
-        if batch:
+                batch = _Batch()
+        # Rows without a quote character are split a block at a time; a row
+        # holding one (or the odd row a block cannot take) goes through the
+        # tokenizer alone.
+        quick = self.blocks and not self.dialect.skipinitialspace
+        while self.runaway is None:
+            offset, line = lines.offset, lines.line
+            block = lines.take_lines(self.limit - batch.size, self.dialect.quotechar)
+            if block and quick:
+                self._add_block(batch, block, offset, line)
+            elif block:
+                batch.add_rows(self._rows(LineReader([block], offset, line)))
+            else:
+                following = next(rows, None)
+                if following is None:
+                    break
+                batch.add(following)
+            if batch.size >= self.limit:
+                yield self._unit(batch)
+                batch = _Batch()
+        if batch.size:
             yield self._unit(batch)
         if self.runaway is not None:
             offset, line, text = self.runaway
@@ -232,10 +253,18 @@ class _Table:
                 first_line=line,
             )
 
+    def _add_block(self, batch: _Batch, block: str, offset: int, line: int) -> None:
+        """Add the rows of ``block``: whole lines holding no quote character."""
+        delimiter = self.dialect.delimiter
+        rows = batch.add_plain(block, offset, line, self.number + 1, delimiter)
+        if rows < 0:  # mixed line ends or a blank row: one row at a time
+            batch.add_rows(self._rows(LineReader([block], offset, line)))
+        else:
+            self.number += rows
+
     def _rows(self, lines: LineReader) -> Iterator[_Row]:
         while True:
             offset, line, text = lines.offset, lines.line, ""
-            self.number += 1
             try:
                 text = lines.next_line(self.limit) or ""
                 size = len(text.rstrip("\r\n"))
@@ -254,10 +283,12 @@ class _Table:
                     resume = (start, old)
                     start = split_fields(text, size, self.dialect, fields, resume)
             except LineTooLong:
+                self.number += 1
                 self.runaway = (offset, line, text)
                 return
             if not text:
                 return
+            self.number += 1
             yield _Row(self.number, offset, line, text, size, fields)
 
     def _take_header(self, batch: list[_Row]) -> list[_Row]:
@@ -273,28 +304,123 @@ class _Table:
         self.columns = list(classify_columns(headers, values))
         return batch
 
-    def _unit(self, batch: list[_Row]) -> TextUnit:
-        base = batch[0].offset
-        width = max(len(self.columns), *(len(row.fields) for row in batch))
+    def _unit(self, batch: _Batch) -> TextUnit:
+        width = max(len(self.columns), batch.width)
         columns = self.columns + [Column("")] * (width - len(self.columns))
         names = [column_name(index, col.header) for index, col in enumerate(columns)]
-        records: list[Record] = []
-        cells: list[Cell] = []
-        for row in (row for row in batch if row.body_end):
-            at, label = row.offset - base, f"row {row.number}"
-            records.append(Record(at, at + row.body_end, label))
-            cells.extend(
-                Cell(at + start, at + end, index, f"{label}, {names[index]}")
-                for index, (start, end, _) in enumerate(row.fields)
-            )
+        numbers = batch.numbers
         return TextUnit(
-            text="".join(row.text for row in batch),
-            records=records,
-            cells=cells,
+            text="".join(batch.texts),
+            records=RowRecords(batch.record_starts, batch.record_ends, numbers),
+            cells=RowCells(
+                batch.starts, batch.ends, batch.columns, batch.firsts, numbers, names
+            ),
             columns=columns,
-            base_offset=base,
-            first_line=batch[0].line,
+            base_offset=batch.base,
+            first_line=batch.first_line,
         )
+
+
+class _Batch:
+    """Rows gathered for one unit, as the flat lists of :class:`RowCells`."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.size = 0
+        self.base = 0
+        self.first_line = 1
+        self.record_starts: list[int] = []
+        self.record_ends: list[int] = []
+        self.numbers: list[int] = []  # of the rows that are records
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.columns: list[int] = []
+        self.firsts: list[int] = []  # each record's first cell
+        self.width = 0
+
+    def _begin(self, text: str, offset: int, line: int) -> int:
+        if not self.texts:
+            self.base, self.first_line = offset, line
+        at = self.size
+        self.texts.append(text)
+        self.size += len(text)
+        return at
+
+    def add(self, row: _Row) -> None:
+        """Add a row split by the tokenizer."""
+        at = self._begin(row.text, row.offset, row.line)
+        if not row.body_end:
+            return  # a blank row: counted, neither a record nor cells
+        self.record_starts.append(at)
+        self.record_ends.append(at + row.body_end)
+        self.numbers.append(row.number)
+        self.firsts.append(len(self.starts))
+        for start, end, _ in row.fields:
+            self.starts.append(at + start)
+            self.ends.append(at + end)
+        self.columns.extend(range(len(row.fields)))
+        self.width = max(self.width, len(row.fields))
+
+    def add_rows(self, rows: Iterator[_Row]) -> None:
+        """Add rows split by the tokenizer, in order."""
+        for row in rows:
+            self.add(row)
+
+    def add_plain(
+        self, block: str, offset: int, line: int, number: int, delimiter: str
+    ) -> int:
+        """Add the rows of ``block``, whole lines with no quote character, the
+        first numbered ``number``; return how many rows it held.
+
+        Every field of every row comes from one ``split`` of the rows joined by
+        the delimiter, and its offset from running sums of the lengths (a line
+        end is a delimiter wider by ``\\r`` when it is ``\\r\\n``): the work runs
+        in ``map`` and ``accumulate``, not in a Python loop per field. A block
+        whose rows end differently, or that holds a blank row, goes through the
+        tokenizer instead (``None``).
+        """
+        plain = _plain_rows(block)
+        if plain is None:
+            return -1
+        bodies, wider = plain
+        at = self._begin(block, offset, line)
+        rows = len(bodies)
+        lengths = list(map(len, bodies))
+        row_starts = list(accumulate(map(add, lengths, repeat(1 + wider)), initial=at))
+        self.record_starts.extend(row_starts[:-1])
+        self.record_ends.extend(map(add, row_starts, lengths))
+        self.numbers.extend(range(number, number + rows))
+        widths = [count + 1 for count in map(str.count, bodies, repeat(delimiter))]
+        self.firsts.extend(accumulate(widths[:-1], initial=len(self.starts)))
+        self.width = max(self.width, max(widths))
+        sizes = list(map(len, delimiter.join(bodies).split(delimiter)))
+        starts: Iterator[int] = accumulate(map(add, sizes, repeat(1)), initial=at)
+        if wider:  # each row's fields sit one more character further on
+            shifts = chain.from_iterable(map(repeat, range(rows), widths))
+            starts = map(add, starts, shifts)
+        first = len(self.starts)
+        self.starts.extend(starts)
+        del self.starts[first + len(sizes) :]  # the sum past the last field
+        self.ends.extend(map(add, islice(self.starts, first, None), sizes))
+        self.columns.extend(chain.from_iterable(map(range, widths)))
+        return rows
+
+
+def _plain_rows(block: str) -> tuple[list[str], int] | None:
+    """Return the rows of ``block`` without their line ends, and 1 if those are
+    ``\\r\\n`` (0 for ``\\n``); ``None`` if they differ or a row is blank."""
+    returns = block.count("\r")
+    if not returns:
+        ending = "\n"
+    elif returns == block.count("\r\n") == block.count("\n"):
+        ending = "\r\n"
+    else:
+        return None
+    bodies = block.split(ending)
+    bodies.pop()  # the block ends with a line end
+    if "" in bodies:
+        return None
+    return bodies, len(ending) - 1
 
 
 READER = DelimitedReader()

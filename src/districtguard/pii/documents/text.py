@@ -63,6 +63,32 @@ class LineReader:
             self._scan -= self._pos
             self._pos = 0
 
+    def take_lines(self, limit: int, before: str) -> str:
+        """Return as many whole ``\\n``-ended lines as the buffer holds, at
+        most ``limit`` characters, all of them before the first ``before``.
+
+        Return ``""`` when no such line is there (the next line is longer, holds
+        ``before``, or has no end yet): :meth:`next_line` takes it from there.
+        The buffer is refilled only when it holds no whole line, so the lines
+        come a decoded piece at a time and nothing is copied twice.
+        """
+        while True:
+            buffer, position = self._buffer, self._pos
+            end = min(len(buffer), position + limit)
+            stop = buffer.find(before, position, end)
+            cut = buffer.rfind("\n", position, end if stop < 0 else stop) + 1
+            if cut > position:
+                return self._take(cut)
+            if stop >= 0 or self._eof or len(buffer) - position >= limit:
+                return ""
+            piece = next(self._pieces, None)
+            if piece is None:
+                self._eof = True
+                return ""
+            self._buffer = buffer[position:] + piece
+            self._scan -= position
+            self._pos = 0
+
     def _take(self, end: int) -> str:
         line = self._buffer[self._pos : end]
         self._pos = self._scan = end
