@@ -7,10 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from districtguard.pii import DetectOptions, Finding, candidates, resolve, scan_text
+from districtguard.pii import (
+    DetectOptions,
+    Finding,
+    candidates,
+    keywords,
+    resolve,
+    scan_text,
+)
 from districtguard.pii.documents import SNIFF_BYTES, file_source, read_source
 from districtguard.pii.documents.base import Limits, ReadContext, Source
 from districtguard.pii.documents.text import stream_units
@@ -124,6 +131,38 @@ def test_keyword_hits_between_bounds_are_those_inside_them(
     hits = find_keywords(text)
     inside = [hit for hit in hits if low <= hit.start < high and hit.end <= high]
     assert KeywordIndex(hits).between(low, high) == inside
+
+
+_WORD = st.sampled_from(
+    ["OK", "ok", "Ok", "CA", "NY", "ID", "IDAHO", "New Mexico", "NM", "DL",
+     "license", "board", "or", "OR", "ME", "IN", "DE", "De Leon", "ssn",
+     "state id", "Oklahoma", "PA.", "Washington DC", "W. Va.", "x7", "_", "é",
+     "İ"]
+)  # fmt: skip
+_GAP = st.sampled_from([" ", "\n", ", ", "-", ". ", "/", "_"])
+_WORDY = st.lists(st.tuples(_WORD, _GAP), max_size=30).map(
+    lambda words: "".join(word + gap for word, gap in words)
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_WORDY, st.integers(0, 120), st.integers(0, 120))
+@example("OKx", 0, 2).via("a letter after the window")
+@example("PA. ssn", 0, 7).via("a code inside a keyword")
+def test_state_codes_found_apart_equal_codes_in_the_one_automaton(
+    text: str, low: int, high: int
+) -> None:
+    """Capital state codes are found by their own expression, not as lower-case
+    words of the automaton: the hits are those of the single pass, inside any
+    window (a code at the window's edge is whole only if the text says so).
+
+    Words are kept apart here: where a keyword is glued to the word before it
+    ("ssnOKstate id") the single pass's leftmost-longest matching gave hits
+    that depended on which codes it held, and the two passes may differ."""
+    single = keywords._build(codes=True)
+    assert find_keywords(text) == keywords._words(single, text, 0, len(text))
+    high = min(max(low, high), len(text))
+    assert find_keywords(text, low, high) == keywords._words(single, text, low, high)
 
 
 @given(

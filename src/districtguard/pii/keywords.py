@@ -12,6 +12,7 @@ the ID keyword inside it.
 from __future__ import annotations
 
 import bisect
+import re
 from itertools import product
 from typing import NamedTuple
 
@@ -305,7 +306,10 @@ class KeywordHit(NamedTuple):
     value: str = ""
 
 
-def _build() -> ahocorasick.Automaton:
+def _build(codes: bool = False) -> ahocorasick.Automaton:
+    """Return the automaton of every keyword, lower case; with ``codes`` the
+    two-letter state codes too (the single pass :func:`find_keywords` replaced,
+    kept to prove the two passes equal)."""
     automaton = ahocorasick.Automaton()
     entries: dict[str, tuple[str, str, bool]] = {}
     for group, words in WORDS.items():
@@ -313,7 +317,7 @@ def _build() -> ahocorasick.Automaton:
             entries.setdefault(word.lower(), (group, "", False))
     for spelling, code in STATE_SPELLINGS.items():
         entries.setdefault(spelling.lower(), (STATE, code, False))
-    for code in STATES:
+    for code in STATES if codes else ():
         # Upper case only; checked against the original text after matching.
         entries.setdefault(code.lower(), (STATE, code, True))
     for word, (group, value, exact_case) in entries.items():
@@ -323,23 +327,32 @@ def _build() -> ahocorasick.Automaton:
 
 
 _AUTOMATON = _build()
+# The state codes count in capitals only, as whole words ("OK", never "ok" or
+# the "or" in "board"). In the automaton they matched inside every other word
+# of lower-cased text and each match was turned down in Python: in a table of
+# school names that was nine matches in ten. A case-sensitive expression finds
+# only the real ones. A code that is also a keyword ("ID") stays a keyword.
+# Whole words: no letter or digit (``[^\W_]``, as ``str.isalnum``) before or
+# after. The look behind comes after the code, so the search starts from the
+# codes' first letters (a lookbehind in front makes it five times slower).
+_CODES = sorted(code for code in STATES if code.lower() not in _AUTOMATON)
+_STATE_CODE = re.compile("(?:" + "|".join(_CODES) + r")(?<![^\W_]..)(?![^\W_])")
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def find_keywords(
-    text: str, start: int = 0, end: int | None = None
+def _words(
+    automaton: ahocorasick.Automaton, text: str, start: int, end: int
 ) -> list[KeywordHit]:
-    """Return whole-word keyword hits in ``text[start:end]``, leftmost-longest."""
-    end = len(text) if end is None else end
+    """Return the whole-word hits of ``automaton`` in ``text[start:end]``."""
     window = text[start:end]
     lowered = window.lower()
     if len(lowered) != len(window):  # a few Unicode letters lengthen when lowered
         lowered = window.translate(_ASCII_LOWER)
     hits: list[KeywordHit] = []
     size = len(text)
-    for last, (length, group, value, exact_case) in _AUTOMATON.iter_long(lowered):
+    for last, (length, group, value, exact_case) in automaton.iter_long(lowered):
         first = start + last - length + 1
         after = start + last + 1
         if first > 0 and text[first - 1].isalnum() and text[first].isalnum():
@@ -349,6 +362,31 @@ def find_keywords(
         if exact_case and text[first:after] != value:
             continue
         hits.append(KeywordHit(first, after, group, value))
+    return hits
+
+
+def find_keywords(
+    text: str, start: int = 0, end: int | None = None
+) -> list[KeywordHit]:
+    """Return whole-word keyword hits in ``text[start:end]``, leftmost-longest."""
+    end = len(text) if end is None else end
+    hits = _words(_AUTOMATON, text, start, end)
+    # One character past the end, so "OK" at the end is not read as whole
+    # when a letter follows it outside the window.
+    codes = [
+        KeywordHit(match.start(), match.end(), STATE, match.group())
+        for match in _STATE_CODE.finditer(text, start, min(end + 1, len(text)))
+        if match.end() <= end
+    ]
+    if not codes:
+        return hits
+    # A code inside a keyword ("PA." for Pennsylvania) is no hit of its own.
+    starts = [hit.start for hit in hits]
+    for code in codes:
+        index = bisect.bisect_left(starts, code.end) - 1
+        if index < 0 or hits[index].end <= code.start:
+            hits.append(code)
+    hits.sort()  # two sorted runs: one merge
     return hits
 
 
