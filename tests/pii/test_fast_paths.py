@@ -14,12 +14,14 @@ from districtguard.pii import (
     DetectOptions,
     Finding,
     candidates,
+    engine,
     keywords,
     resolve,
     scan_text,
 )
+from districtguard.pii.context import UnitContext
 from districtguard.pii.documents import SNIFF_BYTES, file_source, read_source
-from districtguard.pii.documents.base import Limits, ReadContext, Source
+from districtguard.pii.documents.base import Limits, ReadContext, Source, TextUnit
 from districtguard.pii.documents.text import stream_units
 from districtguard.pii.engine import detect
 from districtguard.pii.keywords import KeywordIndex, find_keywords
@@ -335,3 +337,41 @@ def test_an_identifier_column_is_set_aside_unless_a_label_can_read_it(
     routed = f"n,student_id,note\n{ids}\n301,5,routing 021000021\n"
     [finding] = _table_findings(routed, tmp_path)
     assert finding.element.value == "ROUTING_NUMBER"
+
+
+_LICENCE_TEXT = st.lists(
+    st.sampled_from(
+        ["DL ", "license ", "driver license no. ", "ID: ", "Oklahoma ", "OK ",
+         "TX ", "ssn ", "phone ", "account ", "routing ", "passport ", "student ",
+         "Maria Lopez ", "12345678 ", "123456789 ", "4111111111111111 ",
+         "0123456 ", "99999999 ", "234567891 ", "\n\n", ", "]
+    ),
+    max_size=25,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LICENCE_TEXT, st.sampled_from(["", "OK", "TX"]))
+def test_a_digit_run_judged_once_needs_no_second_look_as_a_licence(
+    text: str, home: str
+) -> None:
+    """A digit run right after a licence keyword is a candidate twice: as digits
+    (every reading, the licence one included) and as a licence token. The
+    detector judges it once; judged as a licence alone it is never anything the
+    digit reading missed."""
+    options = DetectOptions(fingerprint_key=b"0" * 32, home_state=home or None)
+    unit = TextUnit(text)
+    ctx = UnitContext(unit, KeywordIndex(find_keywords(text)), options.window)
+    digits = {
+        (c.start, c.end): c
+        for c in candidates.find_candidates(text, [(0, len(text))])
+        if c.shape == "digits"
+    }
+    for licence in engine._license_candidates(ctx):
+        twin = digits.get((licence.start, licence.end))
+        if twin is None:
+            continue
+        record = ctx.record_index(licence.start)
+        alone = resolve.resolve(licence, ctx, record, options)
+        if alone is not None:
+            assert resolve.resolve(twin, ctx, record, options) is not None

@@ -136,11 +136,19 @@ def _judge(
     own_end = len(unit.text) if unit.own_end is None else unit.own_end
     taken_until = -1
     detections: list[Detection] = []
+    judged = (-1, -1)  # the span of the last bare digit run judged
     for candidate in sorted(candidates, key=lambda c: (c.start, -c.end)):
         if not unit.own_start <= candidate.start < own_end:
             continue
         if candidate.start < taken_until:
             continue
+        span = (candidate.start, candidate.end)
+        if candidate.shape == "license" and span == judged:
+            # A digit run after a licence keyword was judged already with
+            # every reading, the licence one included: nothing it could be.
+            continue
+        if candidate.shape == "digits":
+            judged = span
         record = ctx.record_index(candidate.start)
         verdict = resolve(candidate, ctx, record, options)
         if verdict is None:

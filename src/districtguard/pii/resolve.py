@@ -82,7 +82,7 @@ def _license(
 ) -> Verdict | None:
     normalised = dl.normalise_license(token)
     states = dl.states_matching(normalised)
-    if not states or dl.is_bogus_license(normalised):
+    if not states:
         return None
     full = kw.DL in labels
     state_label = labels.get(kw.STATE)
@@ -102,6 +102,8 @@ def _license(
         state = "" if len(states) > 1 else next(iter(states))
         confidence = 0.65 if full else 0.55
     else:
+        return None
+    if dl.is_bogus_license(normalised):  # last: most numbers are out before it
         return None
     kind = f"dl:{state}" if state else "dl"
     return Verdict(Element.DRIVER_LICENSE, kind, confidence, normalised)
