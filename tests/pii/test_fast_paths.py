@@ -14,12 +14,12 @@ from districtguard.pii import (
     DetectOptions,
     Finding,
     candidates,
+    context,
     engine,
     keywords,
     resolve,
     scan_text,
 )
-from districtguard.pii.context import UnitContext
 from districtguard.pii.documents import SNIFF_BYTES, file_source, read_source
 from districtguard.pii.documents.base import Limits, ReadContext, Source, TextUnit
 from districtguard.pii.documents.text import stream_units
@@ -299,36 +299,40 @@ def test_candidates_set_aside_without_labels_are_those_labels_set_aside(
     seed: int, tmp_path: Path
 ) -> None:
     """A candidate no keyword group of its unit can turn into an element is set
-    aside before its labels are looked for: the findings of the prose and table
-    corpora are the same as when every candidate is looked at in full."""
-    prose = generate_prose_corpus(seed, 600).text
+    aside before its labels are looked for: the findings of the table corpus
+    and of each record of the prose corpus scanned alone (few keywords each)
+    are the same as when every unit seems to hold every group."""
+    corpus = generate_prose_corpus(seed, 600)
+    records = [corpus.text[start:end] for start, end in corpus.records]
     table = generate_table_corpus(seed, 600).text
-    declined = 0
-    real = resolve._readable
+    looks = [0, 0]
+    real_labels = context.UnitContext.labels
 
-    def counting(shape: str, digits: str, groups: frozenset[str]) -> bool:
-        nonlocal declined
-        readable = real(shape, digits, groups)
-        declined += not readable
-        return readable
+    def run(index: int) -> tuple[list[Finding], list[Finding]]:
+        def counted(self: context.UnitContext, *args: Any) -> Any:
+            looks[index] += 1
+            return real_labels(self, *args)
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(resolve, "_readable", counting)
-        quick = (scan_text(prose, _OPTIONS), _table_findings(table, tmp_path))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(resolve, "_readable", lambda *_: True)
-        full = (scan_text(prose, _OPTIONS), _table_findings(table, tmp_path))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(context.UnitContext, "labels", counted)
+            if index:
+                every = frozenset(keywords.WORDS) | {keywords.STATE}
+                patch.setattr(context, "label_groups", lambda *_: every)
+            prose = [f for record in records for f in scan_text(record, _OPTIONS)]
+            return prose, _table_findings(table, tmp_path)
+
+    quick, full = run(0), run(1)
     assert quick == full
     assert len(full[0]) > 500 and len(full[1]) > 500
-    assert declined > 20  # the shortcut was taken, not only offered
+    assert looks[1] - looks[0] > 20  # the shortcut was taken, not only offered
 
 
 def test_an_identifier_column_is_set_aside_unless_a_label_can_read_it(
     tmp_path: Path,
 ) -> None:
     """Nine-digit student IDs are set aside; the same numbers under a column
-    headed ``ssn`` are SSNs, and a valid routing number with its keyword in a
-    note is one while the IDs around it stay set aside."""
+    headed ``ssn`` are SSNs, and a routing, account or licence number with its
+    keyword in a note is one while the IDs around it stay set aside."""
     ids = "\n".join(f"{n},{234567000 + n},9" for n in range(1, 301))
     assert _table_findings(f"n,student_id,grade\n{ids}\n", tmp_path) == []
     as_ssn = _table_findings(f"n,ssn,grade\n{ids}\n", tmp_path)
@@ -337,6 +341,12 @@ def test_an_identifier_column_is_set_aside_unless_a_label_can_read_it(
     routed = f"n,student_id,note\n{ids}\n301,5,routing 021000021\n"
     [finding] = _table_findings(routed, tmp_path)
     assert finding.element.value == "ROUTING_NUMBER"
+    banked = f"n,student_id,note\n{ids}\n301,5,account 7302198845\n"
+    [finding] = _table_findings(banked, tmp_path)
+    assert finding.element.value == "BANK_ACCOUNT"
+    licensed = f"n,student_id,note\n{ids}\n301,5,DL 902418375\n"
+    [finding] = _table_findings(licensed, tmp_path)
+    assert finding.element.value == "DRIVER_LICENSE"
 
 
 _LICENCE_TEXT = st.lists(
@@ -361,7 +371,7 @@ def test_a_digit_run_judged_once_needs_no_second_look_as_a_licence(
     digit reading missed."""
     options = DetectOptions(fingerprint_key=b"0" * 32, home_state=home or None)
     unit = TextUnit(text)
-    ctx = UnitContext(unit, KeywordIndex(find_keywords(text)), options.window)
+    ctx = context.UnitContext(unit, KeywordIndex(find_keywords(text)), options.window)
     digits = {
         (c.start, c.end): c
         for c in candidates.find_candidates(text, [(0, len(text))])

@@ -33,6 +33,15 @@ def _bounds(spans: Sequence[Record] | Sequence[Cell]) -> tuple[list[int], list[i
     return [span.start for span in spans], [span.end for span in spans]
 
 
+def label_groups(unit: TextUnit, keywords: KeywordIndex) -> frozenset[str]:
+    """Return every keyword group a label in ``unit`` can come from: its
+    keywords and its columns' hints. A reading that needs another group cannot
+    be made anywhere in the unit."""
+    return frozenset(hit.group for hit in keywords.hits).union(
+        hint.partition(":")[0] for column in unit.columns for hint in column.hints
+    )
+
+
 class Label(NamedTuple):
     """The nearest keyword of one group: how far away, and its value (a state).
 
@@ -84,13 +93,16 @@ class UnitContext:
         self._record_starts, self._record_ends = _bounds(self._records)
         self._cells = unit.cells
         self._cell_starts, self._cell_ends = _bounds(unit.cells)
-        self._labels: dict[int, str] = {}  # record labels that need no position
-        # Every keyword group a label of this unit can come from: its keywords
-        # and its columns' hints. A reading that needs a group not in it cannot
-        # be made anywhere in the unit.
-        self.groups = frozenset(hit.group for hit in keywords.hits).union(
-            hint.partition(":")[0] for column in unit.columns for hint in column.hints
+        self.has_cells = bool(self._cell_starts)
+        # The cells made so far: a RowCells makes a cell when asked, and
+        # detection asks for the same cells many times.
+        self._made: list[Cell | None] = (
+            [None] * len(unit.cells)
+            if isinstance(unit.cells, RowCells)
+            else list(unit.cells)
         )
+        self._labels: dict[int, str] = {}  # record labels, once made
+        self.groups = label_groups(unit, keywords)
 
     def _paragraph_records(self) -> list[Record]:
         records: list[Record] = []
@@ -116,12 +128,13 @@ class UnitContext:
 
     def record_label(self, index: int, position: int) -> str:
         """Return how a record is named in findings."""
-        label = self._records[index].label if index >= 0 else ""
-        if label:
-            return label
         known = self._labels.get(index)
         if known is not None:
             return known
+        label = self._records[index].label if index >= 0 else ""
+        if label:
+            self._labels[index] = label  # a RowRecords makes it when asked
+            return label
         low, high = self.record_span(index)
         if high - low > LONG_PARAGRAPH:  # a log or list: name the line instead
             return f"line {self.lines.line(position)}"
@@ -138,7 +151,7 @@ class UnitContext:
     def scope(self, index: int, start: int, end: int) -> tuple[int, int]:
         """Return the span where a name links to an element at ``start:end``."""
         low, high = self.record_span(index)
-        if high - low <= WHOLE_RECORD_LIMIT or self._cells:
+        if high - low <= WHOLE_RECORD_LIMIT or self.has_cells:
             return low, high
         return max(low, start - self.window), min(high, end + self.window)
 
@@ -146,14 +159,34 @@ class UnitContext:
         """Return the table cell containing ``position``, if any."""
         index = bisect.bisect_right(self._cell_starts, position) - 1
         if index >= 0 and position < self._cell_ends[index]:
-            return self._cells[index]
+            cell = self._made[index]
+            if cell is None:
+                self._make_row(index)
+                cell = self._made[index]
+            return cell
         return None
+
+    def _make_row(self, index: int) -> None:
+        """Make the cells of the record holding cell ``index``, in one go:
+        what detection asks of one cell it soon asks of its neighbours."""
+        record = self.record_index(self._cell_starts[index])
+        low, high = index, index + 1
+        if record >= 0:
+            starts = self._cell_starts
+            low = bisect.bisect_left(starts, self._record_starts[record])
+            high = bisect.bisect_right(starts, self._record_ends[record])
+        self._made[low:high] = self._cells[low:high]
 
     def cells_in(self, low: int, high: int) -> list[Cell]:
         """Return the cells that start inside ``[low, high)``."""
         first = bisect.bisect_left(self._cell_starts, low)
         last = bisect.bisect_left(self._cell_starts, high)
-        return [self._cells[index] for index in range(first, last)]
+        made = self._made
+        for index in range(first, last):  # ``None in`` would call Cell.__eq__
+            if made[index] is None:
+                made[first:last] = self._cells[first:last]
+                break
+        return made[first:last]  # type: ignore[return-value]  # none is None now
 
     def column_hints(self, cell: Cell | None) -> frozenset[str]:
         """Return the hints of a cell's column."""
@@ -171,7 +204,7 @@ class UnitContext:
         low, high = max(low, start - self.window), min(high, end + self.window)
         found: dict[str, Label] = {}
         states: list[tuple[int, str]] = []
-        cell = self.cell_at(start) if self._cells else None
+        cell = self.cell_at(start) if self.has_cells else None
         if cell is not None:
             for hint in self.column_hints(cell):
                 group, _, value = hint.partition(":")

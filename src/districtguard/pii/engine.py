@@ -99,7 +99,7 @@ def _license_candidates(ctx: UnitContext) -> list[Candidate]:
             if candidate is not None:
                 found.append(candidate)
     if any(kw.DL in column.hints for column in ctx.unit.columns):
-        for cell in ctx.unit.cells:
+        for cell in ctx.cells_in(0, len(ctx.text)):
             if kw.DL in ctx.column_hints(cell):
                 candidate = _first_license(ctx.text, cell.start, cell.end)
                 if candidate is not None:

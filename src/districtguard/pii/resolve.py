@@ -54,8 +54,15 @@ def _beaten_by_negative(labels: dict[str, Label], distance: int) -> bool:
     return _distance(labels, kw.NEGATIVE) < distance
 
 
-def _ssn(digits: str, labels: dict[str, Label], formatted: bool) -> Verdict | None:
-    verdict = classify_ssn(digits)
+def _ssn(
+    digits: str,
+    labels: dict[str, Label],
+    formatted: bool,
+    verdict: SsnVerdict | None = None,
+) -> Verdict | None:
+    """Return the SSN or ITIN reading of nine digits (``verdict``: their
+    :func:`classify_ssn`, when the caller has it)."""
+    verdict = classify_ssn(digits) if verdict is None else verdict
     label = _distance(labels, kw.SSN)
     if verdict is SsnVerdict.ITIN:
         label = _distance(labels, kw.ITIN, kw.SSN)
@@ -204,7 +211,7 @@ def _as_the_column_says(
     An invalid SSN in an SSN column is a data-quality problem, not a licence or
     an account number because a licence keyword appears elsewhere in the row.
     """
-    if not choices or not ctx.unit.cells:
+    if not choices or not ctx.has_cells:
         return choices
     column = ctx.column_hints(ctx.cell_at(candidate.start)) & _ELEMENT_GROUPS
     if not column:
@@ -212,8 +219,13 @@ def _as_the_column_says(
     return [c for c in choices if _GROUPS[c[1].element] & column]
 
 
-# The keyword groups without which each kind of candidate has no reading (a
-# valid dashed SSN and a card with a known issuer need none).
+# The keyword groups without which each kind of candidate has no reading. A
+# table's identifier column ("student_id") makes every row a candidate that no
+# label can turn into anything; looking around each one for labels cost more
+# than reading the table. The unit's groups (its keywords and its columns'
+# hints) are every group a label can come from, so a candidate whose readings
+# all need a group the unit lacks is set aside before its labels are looked
+# for, with the answer the labels would have given.
 _DIGIT_GROUPS = frozenset(
     {kw.SSN, kw.ITIN, kw.ROUTING, kw.BANK, kw.DL, kw.DL_ABBR, kw.PASSPORT}
 )
@@ -221,56 +233,48 @@ _DOCUMENT_GROUPS = frozenset({kw.DL, kw.DL_ABBR, kw.PASSPORT})
 _ITIN_GROUPS = frozenset({kw.ITIN, kw.SSN})
 
 
-def _readable(shape: str, digits: str, groups: frozenset[str]) -> bool:
-    """Say whether a candidate can be any element in a unit whose labels all
-    come from ``groups``: ``False`` is the answer :func:`resolve` would give,
-    reached without looking for labels around the candidate.
-
-    A table's identifier column ("student_id") makes every row a candidate that
-    no label can turn into anything; looking around each one cost more than
-    reading the table.
-    """
-    if shape == "ssn":
-        verdict = classify_ssn(digits)
-        if verdict is SsnVerdict.ITIN:
-            return not groups.isdisjoint(_ITIN_GROUPS)
-        return verdict is SsnVerdict.SSN
-    if shape == "aba":
-        return kw.ROUTING in groups and routing_valid(digits)
-    if shape in ("card", "digits") and classify_card(digits) is not None:
-        return True
-    if shape in ("digits", "spaced"):
-        return not groups.isdisjoint(_DIGIT_GROUPS)
-    if shape in ("alnum", "license"):
-        return not groups.isdisjoint(_DOCUMENT_GROUPS)
-    return shape != "card"  # an unknown shape is looked at in full
-
-
 def resolve(
     candidate: Candidate, ctx: UnitContext, record: int, options: DetectOptions
 ) -> Verdict | None:
-    """Return what ``candidate`` is, or ``None`` when it is no element."""
+    """Return what ``candidate`` is, or ``None`` when it is no element.
+
+    Each validator runs before the labels are looked for, and once.
+    """
     shape, token = candidate.shape, candidate.text
     digits = token.translate(_SEPARATORS)
-    if not options.government_ids and not _readable(shape, digits, ctx.groups):
+    groups = ctx.groups
+    if shape == "ssn":
+        kind = classify_ssn(digits)
+        if kind is SsnVerdict.SSN or (
+            kind is SsnVerdict.ITIN and not groups.isdisjoint(_ITIN_GROUPS)
+        ):
+            labels = ctx.labels(candidate.start, candidate.end, record)
+            return _ssn(digits, labels, formatted=True, verdict=kind)
         return None
+    if shape == "aba":
+        if kw.ROUTING in groups and routing_valid(digits):
+            labels = ctx.labels(candidate.start, candidate.end, record)
+            if kw.ROUTING in labels:
+                return Verdict(Element.ROUTING_NUMBER, "aba", 0.85, digits)
+        return None
+    brand = classify_card(digits) if shape in ("card", "digits") else None
+    if brand is None and not options.government_ids:
+        if shape in ("digits", "spaced"):
+            needed = _DIGIT_GROUPS
+        elif shape in ("alnum", "license"):
+            needed = _DOCUMENT_GROUPS
+        else:
+            needed = frozenset()  # a card shape that is no card: nothing
+        if groups.isdisjoint(needed):
+            return None
     labels = ctx.labels(candidate.start, candidate.end, record)
     choices: list[tuple[int, Verdict]] = []
-    if shape == "ssn":
-        verdict = _ssn(digits, labels, formatted=True)
-        return verdict
-    if shape == "aba":
-        if routing_valid(digits) and kw.ROUTING in labels:
-            return Verdict(Element.ROUTING_NUMBER, "aba", 0.85, digits)
-        return None
-    if shape in ("card", "digits"):
-        brand = classify_card(digits)
-        if brand is not None:
-            card_label = _distance(labels, kw.CARD, kw.CVV, kw.EXPIRY)
-            confidence = 0.85 if card_label != NONE else 0.65
-            choices.append(
-                (card_label, Verdict(Element.PAYMENT_CARD, brand, confidence, digits))
-            )
+    if brand is not None:
+        card_label = _distance(labels, kw.CARD, kw.CVV, kw.EXPIRY)
+        confidence = 0.85 if card_label != NONE else 0.65
+        choices.append(
+            (card_label, Verdict(Element.PAYMENT_CARD, brand, confidence, digits))
+        )
     if shape in ("digits", "spaced"):
         choices.extend(_options_for_digits(digits, labels, ctx, options))
     if shape in ("alnum", "license"):

@@ -8,7 +8,6 @@ and, for tables, which column each cell belongs to.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Protocol, overload
@@ -94,25 +93,25 @@ class RowRecords(Sequence[Record]):
 class RowCells(Sequence[Cell]):
     """The cells of a table unit as flat lists of numbers, in row order.
 
-    ``row_firsts[r]`` is the index of the first cell of the ``r``-th row, whose
-    number is ``row_numbers[r]``; ``names`` are the column names locations show.
+    ``rows[i]`` is the row of cell ``i`` among the unit's records, whose number
+    is ``row_numbers[rows[i]]``; ``names`` are the column names locations show.
     A :class:`Cell` and its location (``row 7, column C (ssn)``) are made only
     when asked for: detection looks at the few cells where candidates land.
     """
 
-    __slots__ = ("columns", "ends", "names", "row_firsts", "row_numbers", "starts")
+    __slots__ = ("columns", "ends", "names", "row_numbers", "rows", "starts")
 
     def __init__(
         self,
         starts: list[int],
         ends: list[int],
         columns: list[int],
-        row_firsts: list[int],
+        rows: list[int],
         row_numbers: list[int],
         names: Sequence[str],
     ) -> None:
         self.starts, self.ends, self.columns = starts, ends, columns
-        self.row_firsts, self.row_numbers, self.names = row_firsts, row_numbers, names
+        self.rows, self.row_numbers, self.names = rows, row_numbers, names
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -122,13 +121,20 @@ class RowCells(Sequence[Cell]):
     @overload
     def __getitem__(self, index: slice) -> list[Cell]: ...
     def __getitem__(self, index: int | slice) -> Cell | list[Cell]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self.starts)
-        row = self.row_numbers[bisect_right(self.row_firsts, index) - 1]
+        if isinstance(index, slice):  # many at once: one loop, no call each
+            numbers, names = self.row_numbers, self.names
+            return [
+                Cell(start, end, column, f"row {numbers[row]}, {names[column]}")
+                for start, end, column, row in zip(
+                    self.starts[index],
+                    self.ends[index],
+                    self.columns[index],
+                    self.rows[index],
+                    strict=True,
+                )
+            ]
         column = self.columns[index]
-        where = f"row {row}, {self.names[column]}"
+        where = f"row {self.row_numbers[self.rows[index]]}, {self.names[column]}"
         return Cell(self.starts[index], self.ends[index], column, where)
 
 

@@ -313,7 +313,7 @@ class _Table:
             text="".join(batch.texts),
             records=RowRecords(batch.record_starts, batch.record_ends, numbers),
             cells=RowCells(
-                batch.starts, batch.ends, batch.columns, batch.firsts, numbers, names
+                batch.starts, batch.ends, batch.columns, batch.rows, numbers, names
             ),
             columns=columns,
             base_offset=batch.base,
@@ -335,7 +335,7 @@ class _Batch:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.columns: list[int] = []
-        self.firsts: list[int] = []  # each record's first cell
+        self.rows: list[int] = []  # each cell's record, an index in numbers
         self.width = 0
 
     def _begin(self, text: str, offset: int, line: int) -> int:
@@ -354,7 +354,7 @@ class _Batch:
         self.record_starts.append(at)
         self.record_ends.append(at + row.body_end)
         self.numbers.append(row.number)
-        self.firsts.append(len(self.starts))
+        self.rows.extend(repeat(len(self.numbers) - 1, len(row.fields)))
         for start, end, _ in row.fields:
             self.starts.append(at + start)
             self.ends.append(at + end)
@@ -391,7 +391,10 @@ class _Batch:
         self.record_ends.extend(map(add, row_starts, lengths))
         self.numbers.extend(range(number, number + rows))
         widths = [count + 1 for count in map(str.count, bodies, repeat(delimiter))]
-        self.firsts.extend(accumulate(widths[:-1], initial=len(self.starts)))
+        first_row = len(self.numbers) - rows
+        self.rows.extend(
+            chain.from_iterable(map(repeat, range(first_row, first_row + rows), widths))
+        )
         self.width = max(self.width, max(widths))
         sizes = list(map(len, delimiter.join(bodies).split(delimiter)))
         starts: Iterator[int] = accumulate(map(add, sizes, repeat(1)), initial=at)
