@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -385,3 +386,22 @@ def test_a_digit_run_judged_once_needs_no_second_look_as_a_licence(
         alone = resolve.resolve(licence, ctx, record, options)
         if alone is not None:
             assert resolve.resolve(twin, ctx, record, options) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(_PIECES, st.sampled_from(["٣٤٥٦٧٨٩٠١", "A12345", "x1234567"])),
+        max_size=40,
+    ).map("".join)
+)
+def test_candidates_found_from_their_first_character_equal_a_plain_search(
+    text: str,
+) -> None:
+    """The candidate expression says first that a candidate starts with a
+    digit or a capital: the matches are those of the expression without it."""
+    first = candidates._FIRST
+    assert candidates.CANDIDATE_RE.pattern.startswith(first)
+    plain = re.compile(candidates.CANDIDATE_RE.pattern[len(first) :])
+    found = [(m.span(), m.lastgroup) for m in candidates.CANDIDATE_RE.finditer(text)]
+    assert found == [(m.span(), m.lastgroup) for m in plain.finditer(text)]
