@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,3 +63,25 @@ def dense_text(megabytes: int, seed: int = 3) -> str:
         parts.append(text)
         size += len(text)
     return "\n\n".join(parts)
+
+
+EXPORT_FIELDS = "student_id grade school course teacher room period score".split()
+
+
+def export_records(rows: int) -> Iterator[dict[str, object]]:
+    """Yield the records of a student-information export with no personal
+    information in it (the fields of ``EXPORT_FIELDS``). Every six-digit ID is
+    a candidate the detector must look at and set aside."""
+    rng = random.Random(11)
+    words = "board district school students plan budget north west".split()
+    for _ in range(rows):
+        yield {
+            "student_id": rng.randint(100000, 999999),
+            "grade": rng.randint(1, 12),
+            "school": f"{rng.choice(words)} school",
+            "course": f"{rng.choice(words)} {rng.randint(100, 400)}",
+            "teacher": rng.choice(words),
+            "room": rng.randint(100, 300),
+            "period": rng.randint(1, 8),
+            "score": rng.randint(50, 100),
+        }

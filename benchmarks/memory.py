@@ -1,14 +1,17 @@
 """Peak memory while one large file streams through the scanner.
 
-Run: ``.venv/bin/python benchmarks/memory.py [--gigabytes 2]``. Writes a text file
-of that size (clean prose with a PII paragraph every megabyte) to a temporary
-folder, scans it in a child process, reports the child's peak resident memory
-(``ru_maxrss``) and deletes the file.
+Run: ``.venv/bin/python benchmarks/memory.py [--gigabytes 2] [--table]``. Writes
+a text file of that size (clean prose with a PII paragraph every megabyte), or
+with ``--table`` a CSV student-information export (a six-digit ID per row, no
+personal information), to a temporary folder, scans it in a child process,
+reports the child's peak resident memory (``ru_maxrss``) and deletes the file.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import itertools
 import resource
 import subprocess
 import sys
@@ -16,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import clean_prose
+from common import EXPORT_FIELDS, clean_prose, export_records
 
 CHILD = """
 import sys, time
@@ -43,14 +46,30 @@ def _write(path: Path, gigabytes: float) -> int:
     return written
 
 
+def _write_table(path: Path, gigabytes: float) -> int:
+    target = int(gigabytes * 1e9)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, EXPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        records = export_records(sys.maxsize)
+        while handle.tell() < target:
+            writer.writerows(itertools.islice(records, 10_000))
+        return handle.tell()
+
+
 def main() -> None:
     """Write the file, scan it in a child process, print peak memory."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--gigabytes", type=float, default=2.0)
+    parser.add_argument("--table", action="store_true", help="a CSV export instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir="/tmp") as folder:
-        path = Path(folder) / "big.txt"
-        size = _write(path, args.gigabytes)
+        if args.table:
+            path = Path(folder) / "export.csv"
+            size = _write_table(path, args.gigabytes)
+        else:
+            path = Path(folder) / "big.txt"
+            size = _write(path, args.gigabytes)
         code = CHILD.format(bench=str(Path(__file__).parent), path=str(path))
         start = time.perf_counter()
         done = subprocess.run(

@@ -1,7 +1,8 @@
 """Throughput on one core: clean prose, text dense with PII, small files, PDFs.
 
 Run: ``.venv/bin/python benchmarks/throughput.py [--prose-mb 200] [--dense-mb 20]
-[--files 5000] [--pdf-pages 200] [--messages 4000] [--export-rows 100000]``.
+[--files 5000] [--pdf-pages 200] [--messages 4000] [--export-rows 100000]``
+(the export rows are written as CSV and as JSON Lines).
 Prints a markdown table.
 Each rate is given twice: by the wall clock, and by this process's CPU time, which
 other work sharing the core does not inflate nearly as much (on an idle machine
@@ -11,14 +12,23 @@ the two agree).
 from __future__ import annotations
 
 import argparse
+import csv
 import functools
+import json
 import random
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import OPTIONS, clean_prose, dense_text, pin_one_core
+from common import (
+    EXPORT_FIELDS,
+    OPTIONS,
+    clean_prose,
+    dense_text,
+    export_records,
+    pin_one_core,
+)
 from districtguard.pii import TextUnit, detect
 from districtguard.pii.documents.base import Limits
 from districtguard.pii.scanner import ScanConfig, scan_file, scan_paths
@@ -125,21 +135,23 @@ def _scan_one(path: Path) -> tuple[_Clock, int]:
 
 
 def _export(folder: Path, rows: int) -> Path:
-    """Write a student-information export with no personal information in it:
-    a six-digit student ID, grade, school, course, teacher, room, period, score
-    per row. Every ID is a candidate the detector must look at and set aside."""
-    rng = random.Random(11)
-    words = "board district school students plan budget north west".split()
-    lines = ["student_id,grade,school,course,teacher,room,period,score"]
-    for _ in range(rows):
-        lines.append(
-            f"{rng.randint(100000, 999999)},{rng.randint(1, 12)},"
-            f"{rng.choice(words)} school,{rng.choice(words)} {rng.randint(100, 400)},"
-            f"{rng.choice(words)},{rng.randint(100, 300)},{rng.randint(1, 8)},"
-            f"{rng.randint(50, 100)}"
-        )
+    """Write the export as CSV, a header and a line per record."""
     path = folder / "enrollment.csv"
-    path.write_text("\n".join(lines) + "\n")
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, EXPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(export_records(rows))
+    return path
+
+
+def _export_jsonl(folder: Path, rows: int) -> Path:
+    """Write the export as JSON Lines, its ID under the key ``id``: a licence
+    label (``ID``), so every ID is a candidate twice over."""
+    path = folder / "enrollment.jsonl"
+    with path.open("w") as handle:
+        for record in export_records(rows):
+            record = {"id": record.pop("student_id"), **record}
+            handle.write(json.dumps(record) + "\n")
     return path
 
 
@@ -235,6 +247,9 @@ def main() -> None:
     clock, size = _one_file(best, lambda folder: _export(folder, lines))
     detail = f"{lines:,} rows, {size:,} bytes"
     rows.append(("CSV export, an ID per row", clock.rate(size, 2), detail))
+    clock, size = _one_file(best, lambda folder: _export_jsonl(folder, lines))
+    detail = f"{lines:,} records, {size:,} bytes"
+    rows.append(("JSON Lines export, an ID per record", clock.rate(size, 2), detail))
     sizes = f"prose {len(prose) / 1e6:.0f} MB, dense {len(dense) / 1e6:.0f} MB"
     print(f"pinned to {core}; {sizes}; best of {max(args.repeat, 1)}")
     print("| measurement | rate | detail |\n|---|---|---|")

@@ -108,6 +108,7 @@ def scan_file(path: Path, options: DetectOptions, limits: Limits) -> FileResult:
             findings.extend(found)
             protected += encrypted(counts)  # every token is an encrypted value
             kinds.update(counts)
+            del unit  # freed before the reader builds the next one
     except SkippedDocument as exc:
         status, reason = "skipped", str(exc)
     except DocumentError as exc:

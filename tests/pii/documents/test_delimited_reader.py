@@ -380,3 +380,22 @@ def test_a_long_export_is_read_in_blocks_with_exact_cells(tmp_path: Path) -> Non
     assert unit.cells[-1] == list(unit.cells)[-1]
     assert unit.cells[-1].location == "row 1002, column D (note)"
     assert not unit.text[unit.records[-1].end :].strip()
+
+
+def test_a_unit_of_short_rows_ends_at_the_cell_cap(tmp_path: Path) -> None:
+    """Short rows make a cell every few characters: a unit ends at the cell cap
+    (plus at most one block of rows) long before the unit size, and the units
+    still tile the file with every row whole."""
+    rows = [["id", "grade", "room", "period"]]
+    rows += [[str(100000 + n), str(n % 12), str(n % 300), "1"] for n in range(30_000)]
+    decoded = write_csv(tmp_path / "short.csv", rows)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delimited, "CELLS_PER_UNIT", 1000)
+        units, problems = read(tmp_path / "short.csv")
+    assert problems == []
+    check_tiling(decoded, units, decoded.split("\n", 1)[0] + "\n")
+    assert len(units) >= 6
+    for unit in units[:-1]:
+        assert 1000 <= len(unit.cells) < 1000 + 20_000  # one 64 KiB block at most
+    assert sum(len(unit.cells) for unit in units) == 120_000
+    assert all(len(unit.records or ()) * 4 == len(unit.cells) for unit in units)

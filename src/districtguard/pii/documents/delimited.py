@@ -32,6 +32,10 @@ from districtguard.pii.tables import classify_columns
 # csv.Sniffer's quote guess is quadratic in the length of a line.
 SNIFF_LINE_CHARS = 2048
 SAMPLE_ROWS = 200
+# A unit of short rows holds a cell for every few characters, and the cells'
+# offsets (int objects in lists) outweigh the text many times over: a table's
+# unit ends at this many cells if it has not reached the unit size first.
+CELLS_PER_UNIT = 1 << 18
 DELIMITERS = ",;\t|"
 _DIGIT = re.compile(r"\d")
 
@@ -216,7 +220,7 @@ class _Table:
         batch = _Batch()
         for row in self._take_header(held):
             batch.add(row)
-            if batch.size >= self.limit:
+            if batch.full(self.limit):
                 yield self._unit(batch)
                 batch = _Batch()
         # Rows without a quote character are split a block at a time; a row
@@ -235,7 +239,7 @@ class _Table:
                 if following is None:
                     break
                 batch.add(following)
-            if batch.size >= self.limit:
+            if batch.full(self.limit):
                 yield self._unit(batch)
                 batch = _Batch()
         if batch.size:
@@ -337,6 +341,11 @@ class _Batch:
         self.columns: list[int] = []
         self.rows: list[int] = []  # each cell's record, an index in numbers
         self.width = 0
+
+    def full(self, limit: int) -> bool:
+        """Say whether the batch makes a unit: ``limit`` characters, or
+        :data:`CELLS_PER_UNIT` cells."""
+        return self.size >= limit or len(self.starts) >= CELLS_PER_UNIT
 
     def _begin(self, text: str, offset: int, line: int) -> int:
         if not self.texts:
