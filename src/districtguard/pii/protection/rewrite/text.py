@@ -87,6 +87,7 @@ def source_edits(reader: str, source: Source, job: Job) -> list[Edit]:
             edits.append(
                 Edit(edit.start + shift, edit.end + shift, edit.text, edit.action)
             )
+        del unit  # freed before the reader builds the next one
     return edits
 
 
