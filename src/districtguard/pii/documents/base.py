@@ -165,6 +165,12 @@ class TextUnit:
     own_end: int | None = None
 
 
+# A table's unit of short rows holds a cell every few characters, and its
+# cells outweigh its text many times over: a table's unit ends at this many
+# cells if it has not reached the unit size (``Limits.chunk_chars``) first.
+CELLS_PER_UNIT = 1 << 18
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Bounds that keep hostile input from exhausting the machine."""

@@ -18,6 +18,7 @@ from operator import add
 from pathlib import PurePosixPath
 
 from districtguard.pii.documents.base import (
+    CELLS_PER_UNIT,
     Column,
     ReadContext,
     RowCells,
@@ -32,10 +33,6 @@ from districtguard.pii.tables import classify_columns
 # csv.Sniffer's quote guess is quadratic in the length of a line.
 SNIFF_LINE_CHARS = 2048
 SAMPLE_ROWS = 200
-# A unit of short rows holds a cell for every few characters, and the cells'
-# offsets (int objects in lists) outweigh the text many times over: a table's
-# unit ends at this many cells if it has not reached the unit size first.
-CELLS_PER_UNIT = 1 << 18
 DELIMITERS = ",;\t|"
 _DIGIT = re.compile(r"\d")
 

@@ -15,6 +15,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from districtguard.pii.documents.archive import check_container, describe_failure
 from districtguard.pii.documents.base import (
+    CELLS_PER_UNIT,
     OLE_MAGIC,
     Cell,
     Column,
@@ -174,7 +175,10 @@ def _units(
     columns = classify_columns(names, [_padded(values, width) for values in samples])
     chunk = _Chunk(sheet)
     for row in itertools.chain(head, rows):
-        if chunk.parts and chunk.size + 1 + _length(row) > context.limits.chunk_chars:
+        if chunk.parts and (
+            chunk.size + 1 + _length(row) > context.limits.chunk_chars
+            or len(chunk.cells) >= CELLS_PER_UNIT
+        ):
             yield chunk.unit(columns)
             chunk = _Chunk(sheet)
         chunk.add(row)
