@@ -178,6 +178,32 @@ def test_line_reader_refuses_a_line_over_its_limit_but_keeps_the_text() -> None:
     assert "".join(reader.rest()) == "c" * 50 + "d" * 50 + "\n"
 
 
+def test_whole_lines_are_taken_a_piece_at_a_time_up_to_a_stop() -> None:
+    """take_lines hands over the buffer's whole lines, at most ``limit``
+    characters and none from the first ``before`` on; it reads another piece
+    only when the buffer holds no line end at all."""
+    pieces = iter(["a,1\nb,2\nc", ',3\r\nd,"4"\ne,5\n', "f,6\n"])
+    reader = LineReader(pieces)
+    assert reader.take_lines(100, '"') == "a,1\nb,2\n"  # the first piece only
+    assert reader.take_lines(100, '"') == "c,3\r\n"  # refilled; stops at the quote
+    assert reader.take_lines(100, '"') == ""
+    assert reader.next_line(100) == 'd,"4"\n'
+    assert reader.take_lines(3, '"') == ""  # "e,5\n" is longer than 3
+    assert reader.take_lines(100, '"') == "e,5\n"
+    assert (reader.offset, reader.line) == (23, 6)
+    assert next(pieces) == "f,6\n"  # never read ahead while lines were there
+
+
+def test_lines_ended_by_a_lone_carriage_return_are_left_to_next_line() -> None:
+    """Old Mac files end lines with "\\r" alone: take_lines does not read the
+    whole file ahead looking for a "\\n"."""
+    pieces = iter(["a\rb\r", "c\r"])
+    reader = LineReader(pieces)
+    assert reader.take_lines(100, '"') == ""
+    assert reader.next_line(100) == "a\r"
+    assert next(pieces) == "c\r"
+
+
 def test_20_mb_single_line_streams_in_bounded_memory(tmp_path: Path) -> None:
     path = tmp_path / "dump.txt"
     block = ("0123456789abcdef" * 4096).encode()  # 64 KiB, no line break

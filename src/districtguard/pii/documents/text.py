@@ -68,9 +68,10 @@ class LineReader:
         most ``limit`` characters, all of them before the first ``before``.
 
         Return ``""`` when no such line is there (the next line is longer, holds
-        ``before``, or has no end yet): :meth:`next_line` takes it from there.
-        The buffer is refilled only when it holds no whole line, so the lines
-        come a decoded piece at a time and nothing is copied twice.
+        ``before``, ends with a lone ``\\r``, or has no end yet): :meth:`next_line`
+        takes it from there. The buffer is refilled only when it holds no line
+        end at all, so the lines come a decoded piece at a time and nothing is
+        copied twice.
         """
         while True:
             buffer, position = self._buffer, self._pos
@@ -81,6 +82,8 @@ class LineReader:
                 return self._take(cut)
             if stop >= 0 or self._eof or len(buffer) - position >= limit:
                 return ""
+            if buffer.find("\r", position, len(buffer) - 1) >= 0:
+                return ""  # old Mac line ends: reading on would not find "\n"
             piece = next(self._pieces, None)
             if piece is None:
                 self._eof = True
