@@ -382,8 +382,8 @@ class _Batch:
         the delimiter, and its offset from running sums of the lengths (a line
         end is a delimiter wider by ``\\r`` when it is ``\\r\\n``): the work runs
         in ``map`` and ``accumulate``, not in a Python loop per field. A block
-        whose rows end differently, or that holds a blank row, goes through the
-        tokenizer instead (``None``).
+        whose rows end differently, or that holds a blank row, is left for the
+        tokenizer: nothing is added and -1 returned.
         """
         plain = _plain_rows(block)
         if plain is None:
