@@ -105,7 +105,9 @@ def _license(
     elif options.home_state in states:
         state = options.home_state or ""
         confidence = 0.7 if full else 0.6
-    elif not dl.is_digits_only_format(next(iter(states)), normalised):
+    elif not (normalised.isascii() and normalised.isdigit()):
+        # is_digits_only_format(state, normalised) for a state of ``states``:
+        # the states it fits are known already.
         state = "" if len(states) > 1 else next(iter(states))
         confidence = 0.65 if full else 0.55
     else:
