@@ -399,3 +399,25 @@ def test_a_unit_of_short_rows_ends_at_the_cell_cap(tmp_path: Path) -> None:
         assert 1000 <= len(unit.cells) < 1000 + 20_000  # one 64 KiB block at most
     assert sum(len(unit.cells) for unit in units) == 120_000
     assert all(len(unit.records or ()) * 4 == len(unit.cells) for unit in units)
+
+
+def test_spaces_after_the_delimiter_are_left_out_of_cells_past_the_sample(
+    tmp_path: Path,
+) -> None:
+    """A file written with ", " between fields is read with the spaces skipped,
+    by the tokenizer a block at a time past the sampled rows, as row by row."""
+    text = "name, ssn, note\n" + "".join(
+        f"Ann Lee, {SSN[:-4]}{1000 + n}, x\n" for n in range(delimited.SAMPLE_ROWS * 2)
+    )
+    path = tmp_path / "spaced.csv"
+    path.write_text(text)
+    units, problems = read(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delimited._Table, "blocks", False)
+        slow, slow_problems = read(path)
+    assert problems == slow_problems == []
+    assert _as_read(units) == _as_read(slow)
+    [unit] = units
+    shown = cells(unit)
+    assert shown["row 400, column B (ssn)"] == f"{SSN[:-4]}1398"
+    assert shown["row 401, column C (note)"] == "x"
