@@ -389,9 +389,7 @@ def test_a_unit_of_short_rows_ends_at_the_cell_cap(tmp_path: Path) -> None:
     rows = [["id", "grade", "room", "period"]]
     rows += [[str(100000 + n), str(n % 12), str(n % 300), "1"] for n in range(30_000)]
     decoded = write_csv(tmp_path / "short.csv", rows)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(delimited, "CELLS_PER_UNIT", 1000)
-        units, problems = read(tmp_path / "short.csv")
+    units, problems = read(tmp_path / "short.csv", Limits(unit_cells=1000))
     assert problems == []
     check_tiling(decoded, units, decoded.split("\n", 1)[0] + "\n")
     assert len(units) >= 6

@@ -10,7 +10,7 @@ import pytest
 from faker import Faker
 from openpyxl import Workbook
 
-from districtguard.pii.documents import file_source, read_source, xlsx
+from districtguard.pii.documents import file_source, read_source
 from districtguard.pii.documents.base import (
     DocumentError,
     Limits,
@@ -142,9 +142,10 @@ def test_long_sheets_are_split_into_units_at_row_boundaries(
 def test_a_unit_of_short_rows_ends_at_the_cell_cap(workbook_path: Path) -> None:
     """However short the values, a unit holds at most the cell cap (checked
     before each row is added), so a large sheet is read in bounded memory."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(xlsx, "CELLS_PER_UNIT", 7)
-        units = [unit for unit in read(workbook_path) if sheet_of(unit) == "Roster"]
+    context = ReadContext(Limits(unit_cells=7))
+    units = [
+        unit for unit in read(workbook_path, context) if sheet_of(unit) == "Roster"
+    ]
     assert [len(unit.cells) for unit in units] == [10, 10, 10]  # rows of five cells
     assert [len(unit.records or ()) for unit in units] == [2, 2, 2]
 

@@ -165,12 +165,6 @@ class TextUnit:
     own_end: int | None = None
 
 
-# A table's unit of short rows holds a cell every few characters, and its
-# cells outweigh its text many times over: a table's unit ends at this many
-# cells if it has not reached the unit size (``Limits.chunk_chars``) first.
-CELLS_PER_UNIT = 1 << 18
-
-
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Bounds that keep hostile input from exhausting the machine."""
@@ -182,6 +176,10 @@ class Limits:
     chunk_chars: int = 4 << 20
     chunk_overlap: int = 1024
     max_cells: int = 50_000_000
+    # A table's unit of short rows holds a cell every few characters, and its
+    # cells outweigh its text many times over: a table's unit (CSV, TSV, a
+    # worksheet) ends at this many cells if it has not reached ``chunk_chars``.
+    unit_cells: int = 1 << 18
 
 
 @dataclass

@@ -18,7 +18,6 @@ from operator import add
 from pathlib import PurePosixPath
 
 from districtguard.pii.documents.base import (
-    CELLS_PER_UNIT,
     Column,
     ReadContext,
     RowCells,
@@ -200,6 +199,7 @@ class _Table:
     def __init__(self, dialect: Dialect, context: ReadContext, sample: str) -> None:
         self.dialect, self.context, self.sample = dialect, context, sample
         self.limit = max(context.limits.chunk_chars, 1)
+        self.cells = context.limits.unit_cells
         self.columns: list[Column] = []
         self.number = 0
         self.runaway: tuple[int, int, str] | None = None
@@ -217,7 +217,7 @@ class _Table:
         batch = _Batch()
         for row in self._take_header(held):
             batch.add(row)
-            if batch.full(self.limit):
+            if batch.full(self.limit, self.cells):
                 yield self._unit(batch)
                 batch = _Batch()
         # Rows without a quote character are split a block at a time; a row
@@ -236,7 +236,7 @@ class _Table:
                 if following is None:
                     break
                 batch.add(following)
-            if batch.full(self.limit):
+            if batch.full(self.limit, self.cells):
                 yield self._unit(batch)
                 batch = _Batch()
         if batch.size:
@@ -339,10 +339,10 @@ class _Batch:
         self.rows: list[int] = []  # each cell's record, an index in numbers
         self.width = 0
 
-    def full(self, limit: int) -> bool:
-        """Say whether the batch makes a unit: ``limit`` characters, or
-        :data:`CELLS_PER_UNIT` cells."""
-        return self.size >= limit or len(self.starts) >= CELLS_PER_UNIT
+    def full(self, chars: int, cells: int) -> bool:
+        """Say whether the batch makes a unit: ``chars`` characters or ``cells``
+        cells (``Limits.unit_cells``)."""
+        return self.size >= chars or len(self.starts) >= cells
 
     def _begin(self, text: str, offset: int, line: int) -> int:
         if not self.texts:

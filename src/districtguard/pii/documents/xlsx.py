@@ -15,7 +15,6 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from districtguard.pii.documents.archive import check_container, describe_failure
 from districtguard.pii.documents.base import (
-    CELLS_PER_UNIT,
     OLE_MAGIC,
     Cell,
     Column,
@@ -177,7 +176,7 @@ def _units(
     for row in itertools.chain(head, rows):
         if chunk.parts and (
             chunk.size + 1 + _length(row) > context.limits.chunk_chars
-            or len(chunk.cells) >= CELLS_PER_UNIT
+            or len(chunk.cells) >= context.limits.unit_cells
         ):
             yield chunk.unit(columns)
             chunk = _Chunk(sheet)
