@@ -24,6 +24,7 @@ from districtguard.pii import (
 from districtguard.pii.documents import SNIFF_BYTES, file_source, read_source
 from districtguard.pii.documents.base import Limits, ReadContext, Source, TextUnit
 from districtguard.pii.documents.text import stream_units
+from districtguard.pii.elements import person_name
 from districtguard.pii.engine import detect
 from districtguard.pii.keywords import KeywordIndex, find_keywords
 from districtguard.pii.masking import mask_tail
@@ -405,3 +406,79 @@ def test_candidates_found_from_their_first_character_equal_a_plain_search(
     plain = re.compile(candidates.CANDIDATE_RE.pattern[len(first) :])
     found = [(m.span(), m.lastgroup) for m in candidates.CANDIDATE_RE.finditer(text)]
     assert found == [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+
+
+_NAMEY = st.lists(
+    st.sampled_from(
+        ["Maria", "Lopez", "LOPEZ", "De La Cruz", "J.", "J. K.", "Mr.", "Dr",
+         "O'Neil", "Smith-Jones", "Élodie", "van", "Van", "Elementary", "St",
+         " ", ", ", ",", "\t", "-", ".", "'", "ssn", "234-56-7891", "x", "7"]
+    ),
+    max_size=30,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(_NAMEY)
+def test_every_name_found_has_a_place_where_its_tokens_meet(text: str) -> None:
+    """``may_hold_name`` is ``False`` only where no name can be: each name
+    :func:`find_names` finds holds a place where two of its tokens meet."""
+    for name in person_name.find_names(text, 0, len(text)):
+        assert person_name.may_hold_name(text, name.start, name.end)
+
+
+_CELL = st.one_of(_NAMEY, st.sampled_from(["234-56-7891", "4111 1111 1111 1111"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["name", "first_name", "last_name", "note"]),
+    st.sampled_from([",", ", ", "\t"]),
+    st.lists(st.tuples(_CELL, _CELL, _CELL), min_size=1, max_size=12),
+)
+def test_rows_without_two_words_that_meet_are_not_searched_for_names(
+    column: str, delimiter: str, rows: list[tuple[str, str, str]]
+) -> None:
+    """Outside its name cells, a row where no two capitalised words meet is
+    not searched for names: the findings are those of searching every row."""
+    clean = [[cell.replace('"', "") for cell in row] for row in rows]
+    lines = [delimiter.join(["ssn", column, "note"])]
+    lines += [delimiter.join(f'"{cell}"' for cell in row) for row in clean]
+    text = "\n".join(lines) + "\n"
+    source = Source("t.csv", lambda: io.BytesIO(text.encode()), len(text.encode()))
+
+    def findings() -> list[Finding]:
+        return [
+            finding
+            for unit in read_source(source, ReadContext())
+            for finding in detect(unit, "t.csv", _OPTIONS)
+        ]
+
+    quick = findings()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "may_hold_name", lambda *_: True)
+        assert findings() == quick
+
+
+def test_a_row_with_only_its_name_cell_to_read_is_not_searched_again(
+    tmp_path: Path,
+) -> None:
+    """The staff export's rows hold a name in the name column and no other
+    words a name could be made of: no row is searched again for names, and
+    every name is still found; a name in a note is found by the search."""
+    rows = [f"Maria Lopez,234-56-{7000 + n},on file" for n in range(50)]
+    rows.append("Ann Lee,234-56-7999,spoke with John Smith")
+    searched: list[tuple[int, int]] = []
+    real = engine.find_names
+
+    def spy(text: str, start: int, end: int) -> Any:
+        searched.append((start, end))
+        return real(text, start, end)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "find_names", spy)
+        found = _table_findings("name,ssn,note\n" + "\n".join(rows) + "\n", tmp_path)
+    assert len(searched) == 1
+    names = [f for f in found if f.element.value == "PERSON_NAME"]
+    assert [f.masked for f in names[-2:]] == ["A. L**", "J. S****"]
+    assert len(names) == 52 and all(f.statutory for f in names)

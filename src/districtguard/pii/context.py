@@ -42,6 +42,9 @@ def label_groups(unit: TextUnit, keywords: KeywordIndex) -> frozenset[str]:
     )
 
 
+_NO_HINTS: frozenset[str] = frozenset()
+
+
 class Label(NamedTuple):
     """The nearest keyword of one group: how far away, and its value (a state).
 
@@ -52,6 +55,16 @@ class Label(NamedTuple):
     distance: int
     value: str
     values: tuple[str, ...] = ()
+
+
+def _hint_labels(hints: frozenset[str]) -> dict[str, Label]:
+    """Return the labels column hints give, at distance 0 (``state:OK`` is
+    the state group with the value ``OK``)."""
+    found: dict[str, Label] = {}
+    for hint in hints:
+        group, _, value = hint.partition(":")
+        found[group] = Label(0, value)
+    return found
 
 
 class LineIndex:
@@ -91,16 +104,19 @@ class UnitContext:
         if self._paragraphs:
             self._records = self._paragraph_records()
         self._record_starts, self._record_ends = _bounds(self._records)
+        # Cells stay flat lists of numbers: detection asks which cell and
+        # column a position is in far more often than it needs a Cell object.
         self._cells = unit.cells
         self._cell_starts, self._cell_ends = _bounds(unit.cells)
-        self.has_cells = bool(self._cell_starts)
-        # The cells made so far: a RowCells makes a cell when asked, and
-        # detection asks for the same cells many times.
-        self._made: list[Cell | None] = (
-            [None] * len(unit.cells)
+        self._cell_columns = (
+            unit.cells.columns
             if isinstance(unit.cells, RowCells)
-            else list(unit.cells)
+            else [cell.column for cell in unit.cells]
         )
+        self.has_cells = bool(self._cell_starts)
+        self._column_hints = [column.hints for column in unit.columns]
+        # The labels a column's hints give every cell in it, made once.
+        self._hint_labels = [_hint_labels(hints) for hints in self._column_hints]
         self._labels: dict[int, str] = {}  # record labels, once made
         self.groups = label_groups(unit, keywords)
 
@@ -155,44 +171,44 @@ class UnitContext:
             return low, high
         return max(low, start - self.window), min(high, end + self.window)
 
-    def cell_at(self, position: int) -> Cell | None:
-        """Return the table cell containing ``position``, if any."""
+    def cell_index(self, position: int) -> int:
+        """Return the index of the table cell containing ``position`` (-1 if none)."""
         index = bisect.bisect_right(self._cell_starts, position) - 1
         if index >= 0 and position < self._cell_ends[index]:
-            cell = self._made[index]
-            if cell is None:
-                self._make_row(index)
-                cell = self._made[index]
-            return cell
-        return None
+            return index
+        return -1
 
-    def _make_row(self, index: int) -> None:
-        """Make the cells of the record holding cell ``index``, in one go:
-        what detection asks of one cell it soon asks of its neighbours."""
-        record = self.record_index(self._cell_starts[index])
-        low, high = index, index + 1
-        if record >= 0:
-            starts = self._cell_starts
-            low = bisect.bisect_left(starts, self._record_starts[record])
-            high = bisect.bisect_right(starts, self._record_ends[record])
-        self._made[low:high] = self._cells[low:high]
+    def cell_at(self, position: int) -> Cell | None:
+        """Return the table cell containing ``position``, if any."""
+        index = self.cell_index(position)
+        return self._cells[index] if index >= 0 else None
 
-    def cells_in(self, low: int, high: int) -> list[Cell]:
-        """Return the cells that start inside ``[low, high)``."""
-        first = bisect.bisect_left(self._cell_starts, low)
-        last = bisect.bisect_left(self._cell_starts, high)
-        made = self._made
-        for index in range(first, last):  # ``None in`` would call Cell.__eq__
-            if made[index] is None:
-                made[first:last] = self._cells[first:last]
-                break
-        return made[first:last]  # type: ignore[return-value]  # none is None now
+    def cell_range(self, low: int, high: int) -> range:
+        """Return the indexes of the cells that start inside ``[low, high)``."""
+        starts = self._cell_starts
+        return range(bisect.bisect_left(starts, low), bisect.bisect_left(starts, high))
 
-    def column_hints(self, cell: Cell | None) -> frozenset[str]:
-        """Return the hints of a cell's column."""
-        if cell is None or cell.column >= len(self.unit.columns):
-            return frozenset()
-        return self.unit.columns[cell.column].hints
+    def cell_span(self, index: int) -> tuple[int, int]:
+        """Return the text span of cell ``index``."""
+        return self._cell_starts[index], self._cell_ends[index]
+
+    def cell_hints(self, index: int) -> frozenset[str]:
+        """Return the hints of the column of cell ``index``."""
+        column = self._cell_columns[index]
+        hints = self._column_hints
+        return hints[column] if column < len(hints) else _NO_HINTS
+
+    def hints_at(self, position: int) -> frozenset[str]:
+        """Return the hints of the column of the cell containing ``position``."""
+        index = self.cell_index(position) if self.has_cells else -1
+        return self.cell_hints(index) if index >= 0 else _NO_HINTS
+
+    def cell_location(self, index: int) -> str:
+        """Return where cell ``index`` is, as findings say it."""
+        cells = self._cells
+        if isinstance(cells, RowCells):
+            return cells.location(index)
+        return cells[index].location
 
     def labels(self, start: int, end: int, record: int) -> dict[str, Label]:
         """Return, per keyword group, the nearest label of the span ``start:end``.
@@ -202,19 +218,20 @@ class UnitContext:
         """
         low, high = self.record_span(record)
         low, high = max(low, start - self.window), min(high, end + self.window)
-        found: dict[str, Label] = {}
         states: list[tuple[int, str]] = []
-        cell = self.cell_at(start) if self.has_cells else None
-        if cell is not None:
-            for hint in self.column_hints(cell):
-                group, _, value = hint.partition(":")
-                found[group] = Label(0, value)
+        cell = self.cell_index(start) if self.has_cells else -1
+        found: dict[str, Label] = {}
+        if cell >= 0:
+            cell_start, cell_end = self._cell_starts[cell], self._cell_ends[cell]
+            column = self._cell_columns[cell]
+            if column < len(self._hint_labels):
+                found = self._hint_labels[column].copy()
         text = self.text
         for hit in self.keywords.between(low, high):
             if hit.end <= start:
                 distance = start - hit.end
             elif hit.start >= end:
-                if cell is None and (
+                if cell < 0 and (
                     hit.start - end > FOLLOWING_REACH
                     or text.find("\n", end, hit.start) >= 0
                 ):
@@ -222,7 +239,7 @@ class UnitContext:
                 distance = hit.start - end + FOLLOWING_PENALTY
             else:
                 continue
-            if cell is not None and not cell.start <= hit.start < cell.end:
+            if cell >= 0 and not cell_start <= hit.start < cell_end:
                 distance += 1  # another cell's words: after this column's header
             if hit.value:
                 states.append((distance, hit.value))

@@ -15,6 +15,7 @@ The pipeline, in order (``docs/detection.md`` explains each step to users):
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from districtguard.pii import keywords as kw
@@ -47,6 +48,7 @@ from districtguard.pii.elements.driver_license import (
 from districtguard.pii.elements.person_name import (
     find_names,
     mask_name,
+    may_hold_name,
     normalise_name,
     split_name_cell,
 )
@@ -99,9 +101,9 @@ def _license_candidates(ctx: UnitContext) -> list[Candidate]:
             if candidate is not None:
                 found.append(candidate)
     if any(kw.DL in column.hints for column in ctx.unit.columns):
-        for cell in ctx.cells_in(0, len(ctx.text)):
-            if kw.DL in ctx.column_hints(cell):
-                candidate = _first_license(ctx.text, cell.start, cell.end)
+        for index in ctx.cell_range(0, len(ctx.text)):
+            if kw.DL in ctx.cell_hints(index):
+                candidate = _first_license(ctx.text, *ctx.cell_span(index))
                 if candidate is not None:
                     found.append(candidate)
     return found
@@ -211,12 +213,13 @@ def _card_codes(ctx: UnitContext, cards: list[Detection]) -> list[Detection]:
         if m is not None and plausible_expiry(m.group(1), m.group(2)):
             norm = _expiry_norm(m.group(1), m.group(2))
             add((m.start(1), m.end(2)), Element.CARD_EXPIRATION, 0.7, norm, card)
-        for cell in ctx.cells_in(low, high):
-            hints = ctx.column_hints(cell)
-            if kw.CVV in hints and (m := CODE_CELL.match(text, cell.start, cell.end)):
+        for index in ctx.cell_range(low, high):
+            hints = ctx.cell_hints(index)
+            cell_start, cell_end = ctx.cell_span(index)
+            if kw.CVV in hints and (m := CODE_CELL.match(text, cell_start, cell_end)):
                 add(m.span(1), Element.CARD_SECURITY_CODE, 0.85, m.group(1), card)
             m = (
-                EXPIRY_CELL.match(text, cell.start, cell.end)
+                EXPIRY_CELL.match(text, cell_start, cell_end)
                 if kw.EXPIRY in hints
                 else None
             )
@@ -256,21 +259,37 @@ def _name_detection(
     )
 
 
+def _gaps(
+    low: int, high: int, taken: list[tuple[int, int]]
+) -> Iterator[tuple[int, int]]:
+    """Yield the stretches of ``[low, high)`` outside the ``taken`` spans
+    (sorted, not overlapping)."""
+    for start, end in taken:
+        if low < start:
+            yield low, start
+        low = max(low, end)
+    if low < high:
+        yield low, high
+
+
 def _names(ctx: UnitContext, detections: list[Detection]) -> list[Detection]:
     """Return names in name columns and in the text around each detection."""
     found: list[Detection] = []
     for record, low, high in _scopes(ctx, detections):
         taken: list[tuple[int, int]] = []
-        for cell in ctx.cells_in(low, high):
-            hints = ctx.column_hints(cell) & NAME_HINTS
-            parts = split_name_cell(ctx.text[cell.start : cell.end]) if hints else None
+        for index in ctx.cell_range(low, high):
+            hints = ctx.cell_hints(index) & NAME_HINTS
+            if not hints:
+                continue
+            span = ctx.cell_span(index)
+            parts = split_name_cell(ctx.text[span[0] : span[1]])
             if parts is None:
                 continue
             first, last = (parts[1], "") if FIRST_NAME in hints else parts
-            found.append(
-                _name_detection((cell.start, cell.end), first, last, 0.85, record)
-            )
-            taken.append((cell.start, cell.end))
+            found.append(_name_detection(span, first, last, 0.85, record))
+            taken.append(span)
+        if not any(may_hold_name(ctx.text, *gap) for gap in _gaps(low, high, taken)):
+            continue  # no two words a name could be made of outside name cells
         for name in find_names(ctx.text, low, high):
             if any(s < name.end and name.start < e for s, e in taken):
                 continue
@@ -308,9 +327,9 @@ def _join(outer: str, inner: str) -> str:
 
 
 def _location(ctx: UnitContext, detection: Detection) -> str:
-    cell = ctx.cell_at(detection.start)
-    if cell is not None:
-        where = cell.location
+    cell = ctx.cell_index(detection.start) if ctx.has_cells else -1
+    if cell >= 0:
+        where = ctx.cell_location(cell)
     else:
         where = ctx.record_location(detection.record)
         if not where:

@@ -215,7 +215,7 @@ def _as_the_column_says(
     """
     if not choices or not ctx.has_cells:
         return choices
-    column = ctx.column_hints(ctx.cell_at(candidate.start)) & _ELEMENT_GROUPS
+    column = ctx.hints_at(candidate.start) & _ELEMENT_GROUPS
     if not column:
         return choices
     return [c for c in choices if _GROUPS[c[1].element] & column]

@@ -134,8 +134,12 @@ class RowCells(Sequence[Cell]):
                 )
             ]
         column = self.columns[index]
-        where = f"row {self.row_numbers[self.rows[index]]}, {self.names[column]}"
-        return Cell(self.starts[index], self.ends[index], column, where)
+        return Cell(self.starts[index], self.ends[index], column, self.location(index))
+
+    def location(self, index: int) -> str:
+        """Return the location of cell ``index`` without making the cell."""
+        row, column = self.row_numbers[self.rows[index]], self.columns[index]
+        return f"row {row}, {self.names[column]}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,10 @@ _INSTITUTION_AFTER = re.compile(
     r"(?!\s+[A-Z][a-z])"
 )
 _JOINERS = (" ", ", ")
+# Where two tokens of a name meet: the end of one (a letter, or the full stop
+# of an initial or an honorific), a joiner, the capital the next begins with.
+# Every name has such a place, so text without one holds none.
+_TOKENS_MEET = re.compile(rf"[\w.](?: |, )[{_UP}]")
 
 
 class NameMatch(NamedTuple):
@@ -201,6 +205,13 @@ def _parses(
         last = tokens[i + 2].text
         out.append((_score(head.text, last), i + 2, head.text, last))
     return [parse for parse in out if parse[0] > 0]
+
+
+def may_hold_name(text: str, start: int, end: int) -> bool:
+    """Return whether ``text[start:end]`` may hold a name :func:`find_names`
+    finds: whether two tokens meet there as a name's do. ``False`` is certain;
+    ``True`` only means looking is needed."""
+    return _TOKENS_MEET.search(text, start, end) is not None
 
 
 def find_names(text: str, start: int, end: int) -> Iterator[NameMatch]:
