@@ -469,7 +469,7 @@ def test_a_row_with_only_its_name_cell_to_read_is_not_searched_again(
     rows = [f"Maria Lopez,234-56-{7000 + n},on file" for n in range(50)]
     rows.append("Ann Lee,234-56-7999,spoke with John Smith")
     searched: list[tuple[int, int]] = []
-    real = engine.find_names
+    real = person_name.find_names
 
     def spy(text: str, start: int, end: int) -> Any:
         searched.append((start, end))
