@@ -24,7 +24,7 @@ from districtguard.pii import (
 from districtguard.pii.documents import SNIFF_BYTES, file_source, read_source
 from districtguard.pii.documents.base import Limits, ReadContext, Source, TextUnit
 from districtguard.pii.documents.text import stream_units
-from districtguard.pii.elements import person_name
+from districtguard.pii.elements import payment_card, person_name
 from districtguard.pii.engine import detect
 from districtguard.pii.keywords import KeywordIndex, find_keywords
 from districtguard.pii.masking import mask_tail
@@ -482,3 +482,39 @@ def test_a_row_with_only_its_name_cell_to_read_is_not_searched_again(
     names = [f for f in found if f.element.value == "PERSON_NAME"]
     assert [f.masked for f in names[-2:]] == ["A. L**", "J. S****"]
     assert len(names) == 52 and all(f.statutory for f in names)
+
+
+def _luhn_by_loop(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789", max_size=25) | st.from_regex(r"[0-9٣x]{0,19}"))
+@example("4111111111111111").via("a valid card")
+@example("4111111111111112").via("one digit off")
+def test_luhn_by_table_equals_luhn_by_loop(digits: str) -> None:
+    """The Luhn check sums table-doubled digits in one go: the digit-by-digit
+    check's answer for every digit string (and for other strings, that loop)."""
+    assert payment_card.luhn_valid(digits) == _luhn_by_loop(digits)
+
+
+@given(st.text(max_size=3), st.text(max_size=12))
+def test_a_masked_name_shows_initials_as_a_joined_form_would(
+    first: str, last: str
+) -> None:
+    """``mask_name`` builds the masked form directly: what joining the parts
+    that are present would give."""
+    parts = [
+        f"{first[0]}." if first else "",
+        f"{last[0]}{'*' * (len(last) - 1)}" if last else "",
+    ]
+    expected = " ".join(part for part in parts if part)
+    assert person_name.mask_name(first, last) == expected

@@ -203,6 +203,10 @@ class UnitContext:
         index = self.cell_index(position) if self.has_cells else -1
         return self.cell_hints(index) if index >= 0 else _NO_HINTS
 
+    def columns_hinted(self, groups: set[str]) -> bool:
+        """Return whether a column of the unit has a hint of one of ``groups``."""
+        return any(not groups.isdisjoint(hints) for hints in self._column_hints)
+
     def cell_location(self, index: int) -> str:
         """Return where cell ``index`` is, as findings say it."""
         cells = self._cells

@@ -179,6 +179,7 @@ def _card_codes(ctx: UnitContext, cards: list[Detection]) -> list[Detection]:
     """Return security codes and expiration dates that belong to ``cards``."""
     found: dict[tuple[int, int], Detection] = {}
     text = ctx.text
+    code_columns = ctx.columns_hinted({kw.CVV, kw.EXPIRY})
 
     def add(
         span: tuple[int, int], element: Element, conf: float, norm: str, card: Detection
@@ -213,7 +214,7 @@ def _card_codes(ctx: UnitContext, cards: list[Detection]) -> list[Detection]:
         if m is not None and plausible_expiry(m.group(1), m.group(2)):
             norm = _expiry_norm(m.group(1), m.group(2))
             add((m.start(1), m.end(2)), Element.CARD_EXPIRATION, 0.7, norm, card)
-        for index in ctx.cell_range(low, high):
+        for index in ctx.cell_range(low, high) if code_columns else ():
             hints = ctx.cell_hints(index)
             cell_start, cell_end = ctx.cell_span(index)
             if kw.CVV in hints and (m := CODE_CELL.match(text, cell_start, cell_end)):
@@ -233,9 +234,16 @@ def _scopes(
     ctx: UnitContext, detections: list[Detection]
 ) -> list[tuple[int, int, int]]:
     """Return (record, low, high) spans to search for names, overlaps merged."""
-    spans = sorted(
-        {(d.record, *ctx.scope(d.record, d.start, d.end)) for d in detections}
-    )
+    found: set[tuple[int, int, int]] = set()
+    whole: set[int] = set()  # records whose whole span is a scope already
+    for d in detections:
+        if d.record in whole:
+            continue  # any scope inside the record merges into it
+        low, high = ctx.scope(d.record, d.start, d.end)
+        if (low, high) == ctx.record_span(d.record):
+            whole.add(d.record)
+        found.add((d.record, low, high))
+    spans = sorted(found)
     merged: list[tuple[int, int, int]] = []
     for record, low, high in spans:
         if merged and merged[-1][0] == record and low <= merged[-1][2]:

@@ -265,9 +265,10 @@ def split_name_cell(value: str) -> tuple[str, str] | None:
 
 def mask_name(first: str, last: str) -> str:
     """Show initials only: ``M. L****``."""
-    first_part = f"{first[0]}." if first else ""
-    last_part = f"{last[0]}{'*' * (len(last) - 1)}" if last else ""
-    return " ".join(part for part in (first_part, last_part) if part)
+    if not last:
+        return f"{first[0]}." if first else ""
+    stars = f"{last[0]}{'*' * (len(last) - 1)}"
+    return f"{first[0]}. {stars}" if first else stars
 
 
 def normalise_name(first: str, last: str) -> str:
