@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from faker import Faker
-from openpyxl import Workbook
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
 
 from districtguard.pii.documents import file_source, read_source
 from districtguard.pii.documents.base import (
@@ -17,6 +19,7 @@ from districtguard.pii.documents.base import (
     ReadContext,
     TextUnit,
 )
+from districtguard.pii.documents.xlsx import cell_text
 
 SSN = "078-05-1120"  # the well-known specimen number, never issued to a person
 
@@ -186,3 +189,48 @@ def test_zip_without_a_workbook_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(DocumentError, match=r"^not a readable XLSX workbook: "):
         read(path)
+
+
+_VALUES = st.one_of(
+    st.text(alphabet="ab \t7-", max_size=6),
+    st.integers(-10, 10**12),
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.booleans(),
+    st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1)),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(st.integers(1, 30), st.integers(1, 6)), _VALUES, max_size=40
+    )
+)
+def test_a_sparse_sheet_reads_as_its_cells_say(
+    tmp_path_factory: pytest.TempPathFactory,
+    cells: dict[tuple[int, int], str | int | float | bool | dt.date],
+) -> None:
+    """Rows and columns the file leaves out, empty strings, numbers, dates and
+    booleans: each filled cell is read at its own ``Sheet!B7`` place with its
+    text, each row with a filled cell is a record of its own number, as the
+    workbook opened in ordinary (not streaming) mode says."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Data"
+    for (row, column), value in cells.items():
+        sheet.cell(row=row, column=column, value=value)
+    path = tmp_path_factory.mktemp("sheet") / "data.xlsx"
+    workbook.save(path)
+    expected: dict[str, str] = {}
+    rows: set[int] = set()
+    for row_cells in load_workbook(path, data_only=True)["Data"].iter_rows():
+        for cell in row_cells:
+            if cell.value is not None and cell.value != "":
+                expected[f"Data!{cell.coordinate}"] = cell_text(cell.value)
+                rows.add(cell.row)
+    units = read(path)
+    found = {place: text for unit in units for place, text in cell_texts(unit).items()}
+    assert found == expected
+    labels = [record.label for unit in units for record in unit.records or ()]
+    assert labels == [f"Data row {row}" for row in sorted(rows)]

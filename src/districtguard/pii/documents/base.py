@@ -84,10 +84,30 @@ class RowRecords(Sequence[Record]):
     def __getitem__(self, index: slice) -> list[Record]: ...
     def __getitem__(self, index: int | slice) -> Record | list[Record]:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+            return [self._make(i) for i in range(*index.indices(len(self)))]
+        return self._make(index)
+
+    def _make(self, index: int) -> Record:
         return Record(
             self.starts[index], self.ends[index], f"row {self.numbers[index]}"
         )
+
+
+class SheetRecords(RowRecords):
+    """The rows of one worksheet's unit: each labelled and located as
+    ``Sheet1 row 7``."""
+
+    __slots__ = ("sheet",)
+
+    def __init__(
+        self, sheet: str, starts: list[int], ends: list[int], numbers: list[int]
+    ) -> None:
+        super().__init__(starts, ends, numbers)
+        self.sheet = sheet
+
+    def _make(self, index: int) -> Record:
+        label = f"{self.sheet} row {self.numbers[index]}"
+        return Record(self.starts[index], self.ends[index], label, label)
 
 
 class RowCells(Sequence[Cell]):
@@ -121,25 +141,44 @@ class RowCells(Sequence[Cell]):
     @overload
     def __getitem__(self, index: slice) -> list[Cell]: ...
     def __getitem__(self, index: int | slice) -> Cell | list[Cell]:
-        if isinstance(index, slice):  # many at once: one loop, no call each
-            numbers, names = self.row_numbers, self.names
-            return [
-                Cell(start, end, column, f"row {numbers[row]}, {names[column]}")
-                for start, end, column, row in zip(
-                    self.starts[index],
-                    self.ends[index],
-                    self.columns[index],
-                    self.rows[index],
-                    strict=True,
-                )
-            ]
-        column = self.columns[index]
-        return Cell(self.starts[index], self.ends[index], column, self.location(index))
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return Cell(
+            self.starts[index],
+            self.ends[index],
+            self.columns[index],
+            self.location(index),
+        )
 
     def location(self, index: int) -> str:
         """Return the location of cell ``index`` without making the cell."""
         row, column = self.row_numbers[self.rows[index]], self.columns[index]
         return f"row {row}, {self.names[column]}"
+
+
+class SheetCells(RowCells):
+    """The cells of one worksheet's unit, located as ``Sheet1!B7``
+    (``names`` are the column letters)."""
+
+    __slots__ = ("sheet",)
+
+    def __init__(
+        self,
+        sheet: str,
+        starts: list[int],
+        ends: list[int],
+        columns: list[int],
+        rows: list[int],
+        row_numbers: list[int],
+        letters: Sequence[str],
+    ) -> None:
+        super().__init__(starts, ends, columns, rows, row_numbers, letters)
+        self.sheet = sheet
+
+    def location(self, index: int) -> str:
+        """Return the location of cell ``index`` without making the cell."""
+        row, column = self.row_numbers[self.rows[index]], self.columns[index]
+        return f"{self.sheet}!{self.names[column]}{row}"
 
 
 @dataclass(frozen=True, slots=True)

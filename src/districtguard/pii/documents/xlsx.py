@@ -9,19 +9,18 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from openpyxl import load_workbook
-from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from districtguard.pii.documents.archive import check_container, describe_failure
 from districtguard.pii.documents.base import (
     OLE_MAGIC,
-    Cell,
     Column,
     DocumentError,
     EncryptedDocument,
     ReadContext,
-    Record,
+    SheetCells,
+    SheetRecords,
     Source,
     TextUnit,
 )
@@ -40,6 +39,10 @@ def cell_text(value: object) -> str:
     Tabs and line breaks inside a cell become spaces, so they cannot be mistaken
     for the separators between cells and rows.
     """
+    if type(value) is str:  # the usual cases first, by exact type
+        return value.translate(_SEPARATORS)
+    if type(value) is int:  # a bool is an int, but not of type int
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -64,12 +67,18 @@ class _Row:
 
 @dataclass
 class _Chunk:
-    """The rows of one unit as they are added."""
+    """The rows of one unit as they are added, cells and rows as numbers (a
+    cell's ``Sheet1!B7`` place is made only for the cells findings are in)."""
 
     sheet: str
     parts: list[str] = field(default_factory=list)
-    records: list[Record] = field(default_factory=list)
-    cells: list[Cell] = field(default_factory=list)
+    row_starts: list[int] = field(default_factory=list)
+    row_ends: list[int] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+    cell_starts: list[int] = field(default_factory=list)
+    cell_ends: list[int] = field(default_factory=list)
+    cell_columns: list[int] = field(default_factory=list)
+    cell_rows: list[int] = field(default_factory=list)
     size: int = 0
     width: int = 0
 
@@ -77,25 +86,41 @@ class _Chunk:
         if self.parts:
             self.parts.append("\n")
             self.size += 1
-        start = self.size
+        start = position = self.size
+        record = len(self.row_numbers)
         for index, value in enumerate(row.values):
-            if index:
-                self.size += 1
             if value:
-                place = f"{self.sheet}!{get_column_letter(index + 1)}{row.number}"
-                self.cells.append(Cell(self.size, self.size + len(value), index, place))
-            self.size += len(value)
+                self.cell_starts.append(position)
+                self.cell_ends.append(position + len(value))
+                self.cell_columns.append(index)
+                self.cell_rows.append(record)
+            position += len(value) + 1
+        self.size = position - 1  # no tab after the last value
         self.parts.append("\t".join(row.values))
-        label = f"{self.sheet} row {row.number}"
-        self.records.append(Record(start, self.size, label, label))
+        self.row_starts.append(start)
+        self.row_ends.append(self.size)
+        self.row_numbers.append(row.number)
         self.width = max(self.width, len(row.values))
 
     def unit(self, columns: Sequence[Column]) -> TextUnit:
         extra = [Column("") for _ in range(self.width - len(columns))]
+        letters = [get_column_letter(index + 1) for index in range(self.width)]
+        cells = SheetCells(
+            self.sheet,
+            self.cell_starts,
+            self.cell_ends,
+            self.cell_columns,
+            self.cell_rows,
+            self.row_numbers,
+            letters,
+        )
+        records = SheetRecords(
+            self.sheet, self.row_starts, self.row_ends, self.row_numbers
+        )
         return TextUnit(
             text="".join(self.parts),
-            records=self.records,
-            cells=self.cells,
+            records=records,
+            cells=cells,
             columns=[*columns, *extra],
             base_offset=None,
         )
@@ -129,7 +154,8 @@ class XlsxReader:
                     if isinstance(sheet, ReadOnlyWorksheet):
                         # Declared dimensions can lie: stream only the cells present.
                         sheet.reset_dimensions()
-                    rows = _rows(_guarded(sheet.iter_rows()), budget, context)
+                    values = sheet.iter_rows(values_only=True)
+                    rows = _rows(_guarded(values), budget, context)
                     yield from _units(sheet.title, rows, context)
                     if budget[0] < 0:
                         return
@@ -140,25 +166,31 @@ class XlsxReader:
 def _rows(
     raw_rows: Iterable[Sequence[object]], budget: list[int], context: ReadContext
 ) -> Iterator[_Row]:
-    """Yield the non-empty rows, stopping once the workbook's cell budget is spent."""
-    for raw in raw_rows:
+    """Yield the non-empty rows, stopping once the workbook's cell budget is spent.
+
+    ``raw_rows`` are a sheet's rows of values from its first row on, as
+    openpyxl's ``iter_rows(values_only=True)`` gives them: the n-th is row n
+    (openpyxl yields an empty one for each row the file leaves out), its i-th
+    value is column i + 1, and no cell object is made per value.
+    """
+    for number, raw in enumerate(raw_rows, start=1):
         budget[0] -= len(raw)
         if budget[0] < 0:
             limit = context.limits.max_cells
             context.warn(f"workbook has more than {limit} cells; the rest is not read")
             return
         filled = [
-            (int(cell.row), int(cell.column), cell.value)
-            for cell in raw
-            if isinstance(cell, ReadOnlyCell) and cell.value not in (None, "")
+            (index, value)
+            for index, value in enumerate(raw)
+            if value is not None and value != ""
         ]
         if not filled:
             continue
-        values = [""] * max(column for _, column, _ in filled)
-        for _, column, value in filled:
-            values[column - 1] = cell_text(value)
-        labels = all(_is_label(value) for _, _, value in filled)
-        yield _Row(filled[0][0], values, labels)
+        values = [""] * (filled[-1][0] + 1)
+        for index, value in filled:
+            values[index] = cell_text(value)
+        labels = all(_is_label(value) for _, value in filled)
+        yield _Row(number, values, labels)
 
 
 def _units(
@@ -176,7 +208,7 @@ def _units(
     for row in itertools.chain(head, rows):
         if chunk.parts and (
             chunk.size + 1 + _length(row) > context.limits.chunk_chars
-            or len(chunk.cells) >= context.limits.unit_cells
+            or len(chunk.cell_starts) >= context.limits.unit_cells
         ):
             yield chunk.unit(columns)
             chunk = _Chunk(sheet)

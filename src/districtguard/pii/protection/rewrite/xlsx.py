@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from districtguard.pii.documents.archive import describe_failure
-from districtguard.pii.documents.base import DocumentError
+from districtguard.pii.documents.base import DocumentError, RowCells
 from districtguard.pii.documents.xlsx import cell_text
 from districtguard.pii.protection.base import ProtectionError
 from districtguard.pii.protection.edits import Edit, Job, apply_edits, plan_unit
@@ -66,10 +66,15 @@ class XlsxFormat:
         per_cell: dict[str, list[Edit]] = defaultdict(list)
         cell_texts: dict[str, str] = {}
         for unit in read_units("xlsx", name, data, job):
-            starts = [cell.start for cell in unit.cells]
+            cells = unit.cells
+            starts = (
+                cells.starts
+                if isinstance(cells, RowCells)
+                else [cell.start for cell in cells]
+            )
             for edit in plan_unit(job, unit):
                 index = bisect.bisect_right(starts, edit.start) - 1
-                cell = unit.cells[index] if index >= 0 else None
+                cell = cells[index] if index >= 0 else None
                 if cell is None or edit.end > cell.end:
                     job.skip(edit, "spans-several-cells")
                     continue
