@@ -296,8 +296,12 @@ def _names(ctx: UnitContext, detections: list[Detection]) -> list[Detection]:
             first, last = (parts[1], "") if FIRST_NAME in hints else parts
             found.append(_name_detection(span, first, last, 0.85, record))
             taken.append(span)
-        if not any(may_hold_name(ctx.text, *gap) for gap in _gaps(low, high, taken)):
-            continue  # no two words a name could be made of outside name cells
+        if taken and not any(
+            may_hold_name(ctx.text, *gap) for gap in _gaps(low, high, taken)
+        ):
+            # No two words a name could be made of outside the name cells. (In
+            # prose nearly every record has some: looking first costs more.)
+            continue
         for name in find_names(ctx.text, low, high):
             if any(s < name.end and name.start < e for s, e in taken):
                 continue
