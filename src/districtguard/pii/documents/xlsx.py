@@ -62,7 +62,7 @@ def cell_text(value: object) -> str:
 class _Row:
     number: int
     values: list[str]  # index 0 is column A; "" where a cell is empty
-    labels: bool  # every non-empty cell is a short text label
+    labels: bool  # every non-empty cell is a short text label (first row only)
 
 
 @dataclass
@@ -173,6 +173,7 @@ def _rows(
     (openpyxl yields an empty one for each row the file leaves out), its i-th
     value is column i + 1, and no cell object is made per value.
     """
+    first = True
     for number, raw in enumerate(raw_rows, start=1):
         budget[0] -= len(raw)
         if budget[0] < 0:
@@ -189,7 +190,9 @@ def _rows(
         values = [""] * (filled[-1][0] + 1)
         for index, value in filled:
             values[index] = cell_text(value)
-        labels = all(_is_label(value) for _, value in filled)
+        # Only a sheet's first row can be its header: the others are not asked.
+        labels = first and all(_is_label(value) for _, value in filled)
+        first = False
         yield _Row(number, values, labels)
 
 
