@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from districtguard.pii import DetectOptions, detect
-from districtguard.pii.documents import file_source, read_source
+from districtguard.pii.documents import file_source, jsonfile, read_source
 from districtguard.pii.documents.base import Limits, ReadContext, TextUnit
+from districtguard.pii.documents.text import LineReader
 
 KEY = b"k" * 32
 STUDENTS = {
@@ -87,3 +92,65 @@ def test_document_larger_than_a_chunk_streams_as_text(tmp_path: Path) -> None:
     assert len(units) > 1
     owned = "".join(u.text[u.own_start : u.own_end] for u in units)
     assert owned == text
+
+
+_LINE = st.one_of(
+    st.sampled_from(['{"ssn": "234-56-7891"}', '{"id": 7}', "[1, 2]", "", "  "]),
+    st.text(alphabet='{}":ab1 ,', max_size=12),  # mostly not JSON
+)
+_END = st.sampled_from(["\n", "\n", "\r\n", "\r", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.tuples(_LINE, _END), max_size=40),
+    chunk=st.sampled_from([8, 30, 97, 4 << 20]),
+)
+def test_lines_taken_a_block_at_a_time_read_as_lines_taken_one_by_one(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[tuple[str, str]],
+    chunk: int,
+) -> None:
+    """Whole lines are taken a decoded piece at a time; whatever the line ends,
+    blank and invalid lines, lines longer than a unit and unit size, the units,
+    their records and the problems are those of taking one line at a time."""
+    path = tmp_path_factory.mktemp("jsonl") / "export.jsonl"
+    path.write_bytes("".join(body + end for body, end in lines).encode())
+
+    def read(blocks: bool) -> tuple[list[tuple[object, ...]], list[str]]:
+        context = ReadContext(limits=Limits(chunk_chars=chunk))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(jsonfile, "BLOCKS", blocks)
+            units = _read(path, context)
+        return [
+            (u.text, u.base_offset, u.first_line, list(u.records or ())) for u in units
+        ], context.problems
+
+    assert read(True) == read(False)
+
+
+def test_a_long_export_is_read_a_block_at_a_time(tmp_path: Path) -> None:
+    """Past the first piece, lines come in blocks: each line is a record
+    labelled with its own number and a bad line is reported by number."""
+    rows = [json.dumps({"n": n, "note": "on file"}) for n in range(20_000)]
+    rows[15_000] = '{"n": 15000, "note": '
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    context = ReadContext()
+    taken: list[int] = []
+    real = LineReader.take_lines
+
+    def spy(self: LineReader, limit: int, before: str) -> str:
+        block = real(self, limit, before)
+        taken.append(block.count("\n"))
+        return block
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LineReader, "take_lines", spy)
+        units = _read(path, context)
+    records = [(u.text, r) for u in units for r in (u.records or ())]
+    assert [r.label for _, r in records] == [f"line {n + 1}" for n in range(20_000)]
+    assert all(text[r.start : r.end].startswith('{"n": ') for text, r in records)
+    bad = "line 15001: not valid JSON: Expecting value at column 22"
+    assert context.problems == [bad]
+    assert max(taken) > 100 and sum(taken) == 20_000

@@ -93,6 +93,17 @@ class RowRecords(Sequence[Record]):
         )
 
 
+class LineRecords(RowRecords):
+    """The records of a JSON Lines unit, one per line, labelled ``line 7``."""
+
+    __slots__ = ()
+
+    def _make(self, index: int) -> Record:
+        return Record(
+            self.starts[index], self.ends[index], f"line {self.numbers[index]}"
+        )
+
+
 class SheetRecords(RowRecords):
     """The rows of one worksheet's unit: each labelled and located as
     ``Sheet1 row 7``."""

@@ -18,7 +18,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from districtguard.pii.documents.base import ReadContext, Record, Source, TextUnit
+from districtguard.pii.documents.base import (
+    LineRecords,
+    ReadContext,
+    Record,
+    Source,
+    TextUnit,
+)
 from districtguard.pii.documents.encoding import iter_text
 from districtguard.pii.documents.text import LineReader, LineTooLong, stream_units
 
@@ -184,38 +190,86 @@ def _outermost(found: list[tuple[int, int, str]]) -> list[Record]:
     return records
 
 
+class _Lines:
+    """The lines of one JSON Lines unit as they are added: the text, and each
+    non-blank line's span and number as lists (its ``line 7`` label is made
+    only when asked for). Each non-blank line is checked to be JSON."""
+
+    def __init__(self, context: ReadContext, base: int, first: int) -> None:
+        self.context = context
+        self.base, self.first = base, first
+        self.parts: list[str] = []
+        self.size = 0
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.numbers: list[int] = []
+
+    def add_line(self, line: str, number: int) -> None:
+        """Add one line, its terminator included."""
+        self._record(line.rstrip("\r\n"), self.size, number)
+        self.parts.append(line)
+        self.size += len(line)
+
+    def add_block(self, block: str, number: int) -> None:
+        """Add whole ``\\n``-ended lines without ``\\r``, the first numbered
+        ``number``."""
+        position = self.size
+        bodies = block.split("\n")
+        bodies.pop()  # after the last line end
+        for body in bodies:
+            self._record(body, position, number)
+            position += len(body) + 1
+            number += 1
+        self.parts.append(block)
+        self.size = position
+
+    def _record(self, body: str, start: int, number: int) -> None:
+        if not body.strip():
+            return
+        self.starts.append(start)
+        self.ends.append(start + len(body))
+        self.numbers.append(number)
+        try:
+            json.loads(body)
+        except ValueError as exc:
+            self.context.warn(f"line {number}: not valid JSON: {_reason(exc)}")
+
+    def unit(self) -> TextUnit:
+        return TextUnit(
+            "".join(self.parts),
+            records=LineRecords(self.starts, self.ends, self.numbers),
+            base_offset=self.base,
+            first_line=self.first,
+        )
+
+
+# Lines are taken a decoded piece at a time where they can be (whole lines,
+# no carriage return); tests turn this off to compare with line by line.
+BLOCKS = True
+
+
 def _json_lines(pieces: Iterable[str], context: ReadContext) -> Iterator[TextUnit]:
     limit = max(context.limits.chunk_chars, 1)
     lines = LineReader(pieces)
-    text: list[str] = []
-    records: list[Record] = []
-    size, base, first = 0, 0, 1
+    unit = _Lines(context, 0, 1)
     while True:
+        if unit.size >= limit:
+            yield unit.unit()
+            unit = _Lines(context, lines.offset, lines.line)
         number = lines.line
+        block = lines.take_lines(limit - unit.size, "\r") if BLOCKS else ""
+        if block:
+            unit.add_block(block, number)
+            continue
         try:
             line = lines.next_line(limit)
         except LineTooLong:
             line = None
-        if line is None or size >= limit:
-            if text:
-                joined = "".join(text)
-                yield TextUnit(
-                    joined, records=records, base_offset=base, first_line=first
-                )
-            text, records, size = [], [], 0
-            base, first = lines.offset - len(line or ""), number
         if line is None:
             break
-        body = line.rstrip("\r\n")
-        if body.strip():
-            label = f"line {number}"
-            records.append(Record(size, size + len(body), label))
-            try:
-                json.loads(body)
-            except ValueError as exc:
-                context.warn(f"{label}: not valid JSON: {_reason(exc)}")
-        text.append(line)
-        size += len(line)
+        unit.add_line(line, number)
+    if unit.parts:
+        yield unit.unit()
     # A line too long for a unit (or nothing left): the rest is plain text.
     yield from stream_units(
         lines.rest(), context.limits, base_offset=lines.offset, first_line=lines.line
