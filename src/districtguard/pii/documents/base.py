@@ -87,9 +87,12 @@ class RowRecords(Sequence[Record]):
             return [self._make(i) for i in range(*index.indices(len(self)))]
         return self._make(index)
 
+    # What a record is called before its number: ``row 7``.
+    word = "row"
+
     def _make(self, index: int) -> Record:
         return Record(
-            self.starts[index], self.ends[index], f"row {self.numbers[index]}"
+            self.starts[index], self.ends[index], f"{self.word} {self.numbers[index]}"
         )
 
 
@@ -97,11 +100,7 @@ class LineRecords(RowRecords):
     """The records of a JSON Lines unit, one per line, labelled ``line 7``."""
 
     __slots__ = ()
-
-    def _make(self, index: int) -> Record:
-        return Record(
-            self.starts[index], self.ends[index], f"line {self.numbers[index]}"
-        )
+    word = "line"
 
 
 class SheetRecords(RowRecords):

@@ -46,6 +46,12 @@ def luhn_valid(digits: str) -> bool:
         backwards = digits[::-1]
         codes = backwards[::2] + backwards[1::2].translate(_DOUBLED)
         return (sum(codes.encode()) - 48 * len(codes)) % 10 == 0
+    return luhn_digit_by_digit(digits)
+
+
+def luhn_digit_by_digit(digits: str) -> bool:
+    """Return the Luhn check digit by digit: the rule as written, for strings
+    :func:`luhn_valid` does not sum by table (digits of other scripts)."""
     total = 0
     for index, char in enumerate(reversed(digits)):
         value = ord(char) - 48
