@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import OPTIONS, clean_prose, dense_text, pin_one_core
+from common import OPTIONS, clean_prose, dense_text, detector_build, pin_one_core
 from districtguard.pii.documents.base import Limits
 from districtguard.pii.protection.edits import PROTECTABLE, Policy
 from districtguard.pii.protection.journal import RACY_NS, Journal
@@ -202,6 +202,7 @@ def main() -> None:
             done = subprocess.run(command, capture_output=True, text=True, check=True)
             tries.append(json.loads(done.stdout.splitlines()[-1]))
         rows.append(max(tries, key=lambda row: row["cpu_rate"]))
+    print(f"detector: {detector_build()}")
     print("| corpus | run | size | rate | rate (CPU time) | peak memory | detail |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:

@@ -27,6 +27,7 @@ from common import (
     OPTIONS,
     clean_prose,
     dense_text,
+    detector_build,
     export_records,
     pin_one_core,
 )
@@ -276,7 +277,9 @@ def main() -> None:
     detail = f"{clock.per(cells, 'cells')}, {sheet_rows:,} rows, {size:,} bytes"
     rows.append(("XLSX export, an ID per row", clock.rate(size, 2), detail))
     sizes = f"prose {len(prose) / 1e6:.0f} MB, dense {len(dense) / 1e6:.0f} MB"
-    print(f"pinned to {core}; {sizes}; best of {max(args.repeat, 1)}")
+    print(
+        f"{detector_build()}; pinned to {core}; {sizes}; best of {max(args.repeat, 1)}"
+    )
     print("| measurement | rate | detail |\n|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")

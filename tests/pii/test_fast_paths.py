@@ -296,6 +296,7 @@ def _table_findings(text: str, folder: Path) -> list[Finding]:
     ]
 
 
+@pytest.mark.pure_python
 @pytest.mark.parametrize("seed", [3, 4])
 def test_candidates_set_aside_without_labels_are_those_labels_set_aside(
     seed: int, tmp_path: Path
@@ -430,6 +431,7 @@ def test_every_name_found_has_a_place_where_its_tokens_meet(text: str) -> None:
 _CELL = st.one_of(_NAMEY, st.sampled_from(["234-56-7891", "4111 1111 1111 1111"]))
 
 
+@pytest.mark.pure_python
 @settings(max_examples=200, deadline=None)
 @given(
     st.sampled_from(["name", "first_name", "last_name", "note"]),
@@ -460,6 +462,7 @@ def test_rows_without_two_words_that_meet_are_not_searched_for_names(
         assert findings() == quick
 
 
+@pytest.mark.pure_python
 def test_a_row_with_only_its_name_cell_to_read_is_not_searched_again(
     tmp_path: Path,
 ) -> None:
