@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import hmac
 import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from districtguard.pii.fingerprint import FingerprintKeyError, fingerprint, load_key
 
@@ -49,3 +52,21 @@ def test_fingerprint_depends_on_key_element_and_value() -> None:
     assert base != fingerprint(b"k" * 32, "BANK_ACCOUNT", "234567891")
     assert base != fingerprint(b"k" * 32, "SSN", "234567892")
     assert len(base) == 32 and "234567891" not in base
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.binary(max_size=64) | st.binary(min_size=65, max_size=200),
+    st.sampled_from(["SSN", "PERSON_NAME"]),
+    st.text(),
+)
+@example(b"k" * 64, "SSN", "123456789").via("a key of one block")
+@example(b"k" * 65, "SSN", "123456789").via("a key longer than a block")
+def test_fingerprint_is_hmac_sha256_of_the_element_and_the_value(
+    key: bytes, element: str, value: str
+) -> None:
+    """Keys shorter and longer than SHA-256's block (a longer one is hashed
+    first), any value: the standard library's HMAC says the same."""
+    message = f"{element}\x1f{value}".encode()
+    expected = hmac.digest(key, message, "sha256").hex()[:32]
+    assert fingerprint(key, element, value) == expected
