@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from districtguard.pii.protection.tokens import PREFIX
 
@@ -30,7 +30,7 @@ _AFTER = r"(?!\w|[-./]\d)"
 # quickly: 10-20% less time on dense text and tables, two thirds less on JSON.
 _FIRST = r"(?=[\dA-Z])"
 
-CANDIDATE_RE = re.compile(
+CANDIDATE_RE: Final = re.compile(
     _FIRST + _BEFORE + r"(?:"
     r"(?P<ssn>\d{3}(?P<d1>[-. ])\d{2}(?P=d1)\d{4})"
     r"|(?P<card>\d{4}(?P<d2>[ -])\d{4}(?P=d2)\d{4}(?P=d2)\d{1,4}(?:(?P=d2)\d{1,3})?"
@@ -60,7 +60,7 @@ _LETTER_SHAPE = rb"[A-Z][0-9]{4}"
 # Asking ``PREFIX in text`` of a clean unit instead costs almost half as much
 # again as the whole prefilter.
 _MARKERS: tuple[bytes, ...] = (re.escape(PREFIX + ".").encode(), rb"\*\*\*")
-_TOKEN_ID = 2  # the markers' ids, after the two shapes
+_TOKEN_ID: Final = 2  # the markers' ids, after the two shapes
 # The second database holds the licence keywords, as plain literals: some state
 # formats (all letters, or letters between digits) have no shape above, so a
 # keyword opens a region of its own. Literals are found by Hyperscan's literal
@@ -75,9 +75,9 @@ _ANCHOR_LITERALS: tuple[bytes, ...] = (
     b"Driver", b"driver", b"DRIVER", b"icen", b"LIC", b"DL", b"ID", b"dentification"
 )  # fmt: skip
 # The most a keyword reaches past its literal's end ("IDENTIFICATION" past "ID").
-_ANCHOR_SLACK = len("IDENTIFICATION") - len("ID")
-REACH = 48  # longest candidate (23) plus margin, on either side of a hit
-ANCHOR_REACH = 96  # how far after a licence keyword a number is looked for
+_ANCHOR_SLACK: Final = len("IDENTIFICATION") - len("ID")
+REACH: Final = 48  # longest candidate (23) plus margin, on either side of a hit
+ANCHOR_REACH: Final = 96  # how far after a licence keyword a number is looked for
 
 
 class Prefilter(NamedTuple):

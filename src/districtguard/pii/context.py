@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from districtguard.pii.documents.base import (
     Cell,
@@ -16,14 +16,14 @@ from districtguard.pii.documents.base import (
 )
 from districtguard.pii.keywords import STATE, KeywordIndex
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t\r\f\v]*\n")
 # Hits after a value count, but a label usually precedes what it names: one that
 # follows must be close and on the same line ("234-56-7891 (SSN)").
-FOLLOWING_PENALTY = 24
-FOLLOWING_REACH = 40
+FOLLOWING_PENALTY: Final = 24
+FOLLOWING_REACH: Final = 40
 # A record longer than this links a name to an element only within the window.
-WHOLE_RECORD_LIMIT = 2000
-LONG_PARAGRAPH = 4000
+WHOLE_RECORD_LIMIT: Final = 2000
+LONG_PARAGRAPH: Final = 4000
 
 
 def _bounds(spans: Sequence[Record] | Sequence[Cell]) -> tuple[list[int], list[int]]:
@@ -42,7 +42,7 @@ def label_groups(unit: TextUnit, keywords: KeywordIndex) -> frozenset[str]:
     )
 
 
-_NO_HINTS: frozenset[str] = frozenset()
+_NO_HINTS: Final[frozenset[str]] = frozenset()
 
 
 class Label(NamedTuple):

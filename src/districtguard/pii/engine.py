@@ -17,6 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from districtguard.pii import keywords as kw
 from districtguard.pii.allocator import prepare_for_scanning
@@ -61,7 +62,7 @@ from districtguard.pii.protection.tokens import token_spans
 from districtguard.pii.resolve import resolve
 from districtguard.pii.tables import FIRST_NAME, NAME_HINTS
 
-LICENSE_AFTER_KEYWORD = 48
+LICENSE_AFTER_KEYWORD: Final = 48
 
 
 @dataclass(slots=True)

@@ -14,25 +14,25 @@ from __future__ import annotations
 import bisect
 import re
 from itertools import product
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import ahocorasick
 
 from districtguard.pii.elements.driver_license import STATE_SPELLINGS, STATES
 
-SSN = "ssn"
-ITIN = "itin"
-DL = "dl"
-DL_ABBR = "dl_abbr"
-STATE = "state"
-CARD = "card"
-CVV = "cvv"
-EXPIRY = "expiry"
-BANK = "bank"
-ROUTING = "routing"
-PASSPORT = "passport"
-ACCESS_CODE = "access_code"
-NEGATIVE = "negative"
+SSN: Final = "ssn"
+ITIN: Final = "itin"
+DL: Final = "dl"
+DL_ABBR: Final = "dl_abbr"
+STATE: Final = "state"
+CARD: Final = "card"
+CVV: Final = "cvv"
+EXPIRY: Final = "expiry"
+BANK: Final = "bank"
+ROUTING: Final = "routing"
+PASSPORT: Final = "passport"
+ACCESS_CODE: Final = "access_code"
+NEGATIVE: Final = "negative"
 
 _DRIVER = ("driver", "drivers", "driver's", "driver’s", "driving", "operator's")
 _LICENSE = ("license", "licence", "lic", "lic.", "license number", "license no")
@@ -326,7 +326,7 @@ def _build(codes: bool = False) -> ahocorasick.Automaton:
     return automaton
 
 
-_AUTOMATON = _build()
+_AUTOMATON: Final = _build()
 # The state codes count in capitals only, as whole words ("OK", never "ok" or
 # the "or" in "board"). In the automaton they matched inside every other word
 # of lower-cased text and each match was turned down in Python: in a table of
@@ -336,10 +336,12 @@ _AUTOMATON = _build()
 # after. The look behind comes after the code, so the search starts from the
 # codes' first letters (a lookbehind in front makes it five times slower).
 _CODES = sorted(code for code in STATES if code.lower() not in _AUTOMATON)
-_STATE_CODE = re.compile("(?:" + "|".join(_CODES) + r")(?<![^\W_]..)(?![^\W_])")
+_STATE_CODE: Final = re.compile("(?:" + "|".join(_CODES) + r")(?<![^\W_]..)(?![^\W_])")
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ASCII_LOWER: Final = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
+)
 
 
 def _words(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import string
+from typing import Final
 
 # ASCII letters and digits to stars, everything else as it is: for ASCII text
 # this is exactly ``isalnum``, which the general rule below stars.
-_STARS = str.maketrans(dict.fromkeys(string.ascii_letters + string.digits, "*"))
+_STARS: Final = str.maketrans(dict.fromkeys(string.ascii_letters + string.digits, "*"))
 
 
 def mask_tail(raw: str, visible: int = 4) -> str:

@@ -9,7 +9,7 @@ negative one ("student id", "phone", "invoice") or there is no label.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from districtguard.pii import keywords as kw
 from districtguard.pii.candidates import Candidate
@@ -27,9 +27,9 @@ from districtguard.pii.elements.ssn import (
 )
 from districtguard.pii.options import DetectOptions
 
-_SEPARATORS = str.maketrans("", "", " -.")
-NONE = 1 << 30  # the distance of a label that is not there
-NEAR = 60  # a label this close is unmistakably about the value
+_SEPARATORS: Final = str.maketrans("", "", " -.")
+NONE: Final = 1 << 30  # the distance of a label that is not there
+NEAR: Final = 60  # a label this close is unmistakably about the value
 
 
 class Verdict(NamedTuple):
@@ -202,7 +202,7 @@ _GROUPS: dict[Element, frozenset[str]] = {
     Element.BANK_ACCOUNT: frozenset({kw.BANK}),
     Element.ROUTING_NUMBER: frozenset({kw.ROUTING}),
 }
-_ELEMENT_GROUPS = frozenset().union(*_GROUPS.values())
+_ELEMENT_GROUPS: Final = frozenset().union(*_GROUPS.values())
 
 
 def _as_the_column_says(
@@ -228,11 +228,11 @@ def _as_the_column_says(
 # hints) are every group a label can come from, so a candidate whose readings
 # all need a group the unit lacks is set aside before its labels are looked
 # for, with the answer the labels would have given.
-_DIGIT_GROUPS = frozenset(
+_DIGIT_GROUPS: Final = frozenset(
     {kw.SSN, kw.ITIN, kw.ROUTING, kw.BANK, kw.DL, kw.DL_ABBR, kw.PASSPORT}
 )
-_DOCUMENT_GROUPS = frozenset({kw.DL, kw.DL_ABBR, kw.PASSPORT})
-_ITIN_GROUPS = frozenset({kw.ITIN, kw.SSN})
+_DOCUMENT_GROUPS: Final = frozenset({kw.DL, kw.DL_ABBR, kw.PASSPORT})
+_ITIN_GROUPS: Final = frozenset({kw.ITIN, kw.SSN})
 
 
 def resolve(

@@ -11,6 +11,7 @@ included (a range Presidio misses).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
 # (brand, prefix ranges as (low, high) of equal digit count, allowed lengths)
 _IIN_TABLE: tuple[tuple[str, tuple[tuple[int, int], ...], frozenset[int]], ...] = (
@@ -35,7 +36,7 @@ _IIN_TABLE: tuple[tuple[str, tuple[tuple[int, int], ...], frozenset[int]], ...] 
 
 
 # Each digit doubled, less nine when that makes two digits: 7 -> 14 -> 5.
-_DOUBLED = str.maketrans("0123456789", "0246813579")
+_DOUBLED: Final = str.maketrans("0123456789", "0246813579")
 
 
 def luhn_valid(digits: str) -> bool:

@@ -17,7 +17,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from districtguard.pii.names import (
     STOPWORDS,
@@ -29,7 +29,7 @@ from districtguard.pii.names import (
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zß-öø-ÿ"
-_TOKEN_RE = re.compile(
+_TOKEN_RE: Final = re.compile(
     rf"(?<![\w'.-])(?:"
     rf"(?P<honorific>(?:Mr|Mrs|Ms|Mx|Dr)\.?)"
     rf"|(?P<initial>[{_UP}]\.(?:\s?[{_UP}]\.)?)"
@@ -39,29 +39,29 @@ _TOKEN_RE = re.compile(
     r")(?![\w'])"
 )
 # Words that begin a surname: "De La Cruz", "Van Buren", "DE LEON".
-_PARTICLES = frozenset("DE DEL DELLA LA LE VAN VON DA DI DU DOS DES ST".split())
-_STREET_AFTER = re.compile(
+_PARTICLES: Final = frozenset("DE DEL DELLA LA LE VAN VON DA DI DU DOS DES ST".split())
+_STREET_AFTER: Final = re.compile(
     r"\s+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Ct|Court|"
     r"Way|Pl|Place|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Trl|Trail|Ter|Terrace)\b",
     re.IGNORECASE,
 )
 # A city before its state and ZIP code: "Broken Arrow, OK 74012".
-_CITY_AFTER = re.compile(r",?\s+[A-Z]{2}\.?\s+\d{5}\b")
+_CITY_AFTER: Final = re.compile(r",?\s+[A-Z]{2}\.?\s+\d{5}\b")
 # A school or building named after a person or a place: "Prairie View Middle
 # School", "Will Rogers Elementary", "Carver Early Childhood Center" (one more
 # word may come between). The place word must end the run of capitalised words:
 # "Maria Lopez School Nurse" and "Maria Lopez Senior Accountant" are people.
-_INSTITUTION_AFTER = re.compile(
+_INSTITUTION_AFTER: Final = re.compile(
     r"(?:\s+[A-Z][a-z]+)?\s+(?:Elementary|Middle|High|Junior|Senior|Intermediate|"
     r"Primary|Academy|School|Schools|Campus|Center|Centre|Library|Stadium|"
     r"Gymnasium|Annex|Auditorium|Fieldhouse|College|University|Institute)\b"
     r"(?!\s+[A-Z][a-z])"
 )
-_JOINERS = (" ", ", ")
+_JOINERS: Final = (" ", ", ")
 # Where two tokens of a name meet: the end of one (a letter, or the full stop
 # of an initial or an honorific), a joiner, the capital the next begins with.
 # Every name has such a place, so text without one holds none.
-_TOKENS_MEET = re.compile(rf"[\w.](?: |, )[{_UP}]")
+_TOKENS_MEET: Final = re.compile(rf"[\w.](?: |, )[{_UP}]")
 
 
 class NameMatch(NamedTuple):
@@ -87,8 +87,8 @@ class _Token(NamedTuple):
 # dictionary lookup. The caches are bounded, so a share of unique words cannot
 # grow them without end.
 _fold = functools.lru_cache(maxsize=1 << 16)(fold)
-_NAMES = ("word", "caps")
-_FIRSTS = ("word", "caps", "initial")
+_NAMES: Final = ("word", "caps")
+_FIRSTS: Final = ("word", "caps", "initial")
 
 
 def _known_surname(last: str) -> bool:
