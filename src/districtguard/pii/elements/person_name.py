@@ -91,8 +91,11 @@ _NAMES: Final = ("word", "caps")
 _FIRSTS: Final = ("word", "caps", "initial")
 
 
+_SURNAME_PARTS: Final = re.compile(r"[\s-]+")
+
+
 def _known_surname(last: str) -> bool:
-    parts = [_fold(part) for part in re.split(r"[\s-]+", last) if part]
+    parts = [_fold(part) for part in _SURNAME_PARTS.split(last) if part]
     parts = [part for part in parts if part not in _PARTICLES]
     return bool(parts) and any(part in surnames() for part in parts)
 
