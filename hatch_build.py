@@ -26,10 +26,12 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 # mypyc reads its mypy options from here, not from pyproject.toml: the
 # project's mypy settings load the Django plugin, which needs the test settings.
+# Its cache goes to the build's temporary folder, not into the checkout.
 _MYPY_CONFIG = """\
 [mypy]
 python_version = 3.11
 ignore_missing_imports = True
+cache_dir = {cache}
 """
 
 
@@ -43,7 +45,7 @@ def compile_modules(
     from setuptools.command.build_ext import build_ext
 
     config = work / "mypy.ini"
-    config.write_text(_MYPY_CONFIG, encoding="utf-8")
+    config.write_text(_MYPY_CONFIG.format(cache=work / "cache"), encoding="utf-8")
     here = Path.cwd()
     os.chdir(root / "src")  # mypyc names each module by its path from here
     try:
