@@ -45,6 +45,8 @@ def test_without_a_c_compiler_the_wheel_is_pure_python(tmp_path: Path) -> None:
     """No working compiler: the build warns and makes a pure-Python wheel, the
     same code; asked to require compiling, it fails instead."""
     env = {**os.environ, "CC": "false", "DISTRICTGUARD_COMPILE": "yes"}
+    cache = ROOT / "src" / ".mypy_cache"  # mypyc type-checks from src/
+    cached_before = cache.exists()
     command = [
         sys.executable,
         "-m",
@@ -67,6 +69,7 @@ def test_without_a_c_compiler_the_wheel_is_pure_python(tmp_path: Path) -> None:
         names = archive.namelist()
     assert "districtguard/pii/engine.py" in names
     assert not [name for name in names if name.endswith(".so")]
+    assert cache.exists() == cached_before  # the build left the checkout alone
 
     env["DISTRICTGUARD_COMPILE"] = "require"
     failed = subprocess.run(
