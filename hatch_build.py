@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -92,7 +91,7 @@ class CompileHook(BuildHookInterface):  # type: ignore[type-arg]
         build_data["infer_tag"] = True
         for path in made:
             build_data["force_include"][str(out / path)] = str(path)
-        print(f"compiled {len(made)} extension modules", file=sys.stderr)  # noqa: T201
+        self.app.display_info(f"mypyc compiled {len(made)} extension modules")
 
     def finalize(
         self, version: str, build_data: dict[str, Any], artifact_path: str
