@@ -32,15 +32,6 @@ def pin_one_core() -> str:
     return "unpinned"
 
 
-def detector_build() -> str:
-    """Return which build of the detector this process runs: the modules a
-    standard wheel compiles with mypyc (``hatch_build.py``), or pure Python."""
-    from districtguard.pii import engine
-
-    compiled = (engine.__file__ or "").endswith(".so")
-    return "compiled (mypyc)" if compiled else "pure Python"
-
-
 def clean_prose(megabytes: int, seed: int = 1) -> str:
     """Return realistic clean prose: words, sentences, years and small numbers."""
     rng = random.Random(seed)

@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import OPTIONS, clean_prose, dense_text, detector_build, pin_one_core
+from common import OPTIONS, clean_prose, dense_text, pin_one_core
+from districtguard.pii import detector_build
 from districtguard.pii.documents.base import Limits
 from districtguard.pii.protection.edits import PROTECTABLE, Policy
 from districtguard.pii.protection.journal import RACY_NS, Journal

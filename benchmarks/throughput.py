@@ -27,11 +27,10 @@ from common import (
     OPTIONS,
     clean_prose,
     dense_text,
-    detector_build,
     export_records,
     pin_one_core,
 )
-from districtguard.pii import TextUnit, detect
+from districtguard.pii import TextUnit, detect, detector_build
 from districtguard.pii.documents.base import Limits
 from districtguard.pii.scanner import ScanConfig, scan_file, scan_paths
 

@@ -39,6 +39,18 @@ def test_each_listed_module_comes_from_the_build_under_test() -> None:
         assert origin.endswith(".so") == COMPILED, (name, origin)
 
 
+def test_the_version_names_the_build(capsys: pytest.CaptureFixture[str]) -> None:
+    """``districtguard --version`` says which build runs, so an operator can
+    tell whether a server got the compiled one."""
+    from districtguard.cli import main
+    from districtguard.pii import detector_build
+
+    expected = "compiled" if COMPILED else "pure Python"
+    assert detector_build() == expected
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"(detector: {expected})")
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(COMPILED, reason="builds from the source tree")
 def test_without_a_c_compiler_the_wheel_is_pure_python(tmp_path: Path) -> None:

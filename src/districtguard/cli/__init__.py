@@ -34,6 +34,7 @@ from districtguard.cli.common import (
     EXIT_USAGE,
     UsageError,
 )
+from districtguard.pii import detector_build
 
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     scan.add_parser,
@@ -53,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="districtguard",
         description="Run a school district's cybersecurity policy as software.",
     )
-    parser.add_argument("--version", action="version", version=__version__)
+    version = f"{__version__} (detector: {detector_build()})"
+    parser.add_argument("--version", action="version", version=version)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in COMMANDS:
         add(commands)

@@ -10,6 +10,15 @@ from districtguard.pii.options import DetectOptions, GovernmentIdFormat
 from districtguard.pii.rules import RULE_SETS, RuleSet, rules_for_date
 
 
+def detector_build() -> str:
+    """Return which build of the detector runs: ``"compiled"`` when the hot
+    modules are the C extensions a standard wheel carries (mypyc), ``"pure
+    Python"`` otherwise (an editable install, or no compiler at build time)."""
+    from districtguard.pii import engine
+
+    return "compiled" if (engine.__file__ or "").endswith(".so") else "pure Python"
+
+
 def scan_text(
     text: str, options: DetectOptions, *, path: str = "<text>"
 ) -> list[Finding]:
@@ -26,6 +35,7 @@ __all__ = [
     "RuleSet",
     "TextUnit",
     "detect",
+    "detector_build",
     "rules_for_date",
     "scan_text",
 ]
