@@ -89,8 +89,7 @@ class _Token(NamedTuple):
 _fold = functools.lru_cache(maxsize=1 << 16)(fold)
 _NAMES: Final = ("word", "caps")
 _FIRSTS: Final = ("word", "caps", "initial")
-
-
+# The words of a surname: "De La Cruz", "Smith-Jones".
 _SURNAME_PARTS: Final = re.compile(r"[\s-]+")
 
 
