@@ -80,6 +80,8 @@ class CompileHook(BuildHookInterface):  # type: ignore[type-arg]
         try:
             made = compile_modules(Path(self.root), modules, out, self._work)
         except Exception as exc:  # no compiler, no headers, a mypyc error
+            # hatchling calls finalize only after a build: clean up here.
+            shutil.rmtree(self._work, ignore_errors=True)
             if wanted == "require":
                 raise
             message = f"mypyc could not compile the detector ({exc}); pure Python"

@@ -56,7 +56,10 @@ def test_the_version_names_the_build(capsys: pytest.CaptureFixture[str]) -> None
 def test_without_a_c_compiler_the_wheel_is_pure_python(tmp_path: Path) -> None:
     """No working compiler: the build warns and makes a pure-Python wheel, the
     same code; asked to require compiling, it fails instead."""
+    temp = tmp_path / "tmp"  # where the build keeps its temporary files
+    temp.mkdir()
     env = {**os.environ, "CC": "false", "DISTRICTGUARD_COMPILE": "yes"}
+    env["TMPDIR"] = str(temp)
     cache = ROOT / "src" / ".mypy_cache"  # mypyc type-checks from src/
     cached_before = cache.exists()
     command = [
@@ -92,3 +95,4 @@ def test_without_a_c_compiler_the_wheel_is_pure_python(tmp_path: Path) -> None:
         check=False,
     )
     assert failed.returncode != 0
+    assert not list(temp.glob("districtguard-build-*"))  # removed, failed or not
