@@ -11,8 +11,8 @@ from districtguard.pii.documents.base import (
     Cell,
     Record,
     RowCells,
-    RowRecords,
     TextUnit,
+    span_bounds,
 )
 from districtguard.pii.keywords import STATE, KeywordIndex
 
@@ -24,13 +24,6 @@ FOLLOWING_REACH: Final = 40
 # A record longer than this links a name to an element only within the window.
 WHOLE_RECORD_LIMIT: Final = 2000
 LONG_PARAGRAPH: Final = 4000
-
-
-def _bounds(spans: Sequence[Record] | Sequence[Cell]) -> tuple[list[int], list[int]]:
-    """Return the starts and the ends of ``spans``, as lists to bisect."""
-    if isinstance(spans, RowRecords | RowCells):  # kept as lists already
-        return spans.starts, spans.ends
-    return [span.start for span in spans], [span.end for span in spans]
 
 
 def label_groups(unit: TextUnit, keywords: KeywordIndex) -> frozenset[str]:
@@ -103,11 +96,11 @@ class UnitContext:
         self._paragraphs = unit.records is None
         if self._paragraphs:
             self._records = self._paragraph_records()
-        self._record_starts, self._record_ends = _bounds(self._records)
+        self._record_starts, self._record_ends = span_bounds(self._records)
         # Cells stay flat lists of numbers: detection asks which cell and
         # column a position is in far more often than it needs a Cell object.
         self._cells = unit.cells
-        self._cell_starts, self._cell_ends = _bounds(unit.cells)
+        self._cell_starts, self._cell_ends = span_bounds(unit.cells)
         self._cell_columns = (
             unit.cells.columns
             if isinstance(unit.cells, RowCells)

@@ -191,6 +191,17 @@ class SheetCells(RowCells):
         return f"{self.sheet}!{self.names[column]}{row}"
 
 
+def span_bounds(
+    spans: Sequence[Record] | Sequence[Cell],
+) -> tuple[list[int], list[int]]:
+    """Return the starts and the ends of ``spans`` (records or cells), as lists
+    to bisect: those a :class:`RowRecords` or :class:`RowCells` keeps already,
+    or made from the span objects."""
+    if isinstance(spans, RowRecords | RowCells):
+        return spans.starts, spans.ends
+    return [span.start for span in spans], [span.end for span in spans]
+
+
 @dataclass(frozen=True, slots=True)
 class TextUnit:
     """A piece of decoded text to scan.

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from districtguard.pii.documents.archive import describe_failure
-from districtguard.pii.documents.base import DocumentError, RowCells
+from districtguard.pii.documents.base import DocumentError, span_bounds
 from districtguard.pii.documents.xlsx import cell_text
 from districtguard.pii.protection.base import ProtectionError
 from districtguard.pii.protection.edits import Edit, Job, apply_edits, plan_unit
@@ -67,11 +67,7 @@ class XlsxFormat:
         cell_texts: dict[str, str] = {}
         for unit in read_units("xlsx", name, data, job):
             cells = unit.cells
-            starts = (
-                cells.starts
-                if isinstance(cells, RowCells)
-                else [cell.start for cell in cells]
-            )
+            starts, _ = span_bounds(cells)
             for edit in plan_unit(job, unit):
                 index = bisect.bisect_right(starts, edit.start) - 1
                 cell = cells[index] if index >= 0 else None
