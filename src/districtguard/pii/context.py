@@ -242,7 +242,8 @@ class UnitContext:
                 states.append((distance, hit.value))
             known = found.get(hit.group)
             if known is None or distance < known.distance:
-                found[hit.group] = Label(distance, hit.value)
+                # tuple.__new__: a named tuple's __new__ is Python code, even compiled.
+                found[hit.group] = tuple.__new__(Label, (distance, hit.value, ()))
         if states:
             states.sort()
             nearest = found[STATE]

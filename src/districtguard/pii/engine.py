@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Final
 
 from districtguard.pii import keywords as kw
@@ -65,19 +64,45 @@ from districtguard.pii.tables import FIRST_NAME, NAME_HINTS
 LICENSE_AFTER_KEYWORD: Final = 48
 
 
-@dataclass(slots=True)
 class Detection:
-    """A judged element in a unit, before it becomes a :class:`Finding`."""
+    """A judged element in a unit, before it becomes a :class:`Finding`.
 
-    start: int
-    end: int
-    element: Element
-    kind: str
-    confidence: float
-    masked: str
-    normalised: str
-    record: int
-    statutory: bool = False
+    A plain class rather than a dataclass: the compiled build compiles its
+    ``__init__``, where a dataclass's generated one stays Python code.
+    """
+
+    __slots__ = (
+        "confidence",
+        "element",
+        "end",
+        "kind",
+        "masked",
+        "normalised",
+        "record",
+        "start",
+        "statutory",
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        element: Element,
+        kind: str,
+        confidence: float,
+        masked: str,
+        normalised: str,
+        record: int,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.element = element
+        self.kind = kind
+        self.confidence = confidence
+        self.masked = masked
+        self.normalised = normalised
+        self.record = record
+        self.statutory = False
 
 
 def _first_license(text: str, low: int, high: int) -> Candidate | None:
@@ -371,7 +396,8 @@ def _findings(
             start = base + d.start - origin
             end = base + d.end - origin
         element = d.element
-        value = (element.value, d.normalised)
+        # str() of a StrEnum is its value, in C; ``.value`` is Python code.
+        value = (str(element), d.normalised)
         fp = prints.get(value)
         if fp is None:
             fp = prints[value] = fingerprint(key, *value)

@@ -363,7 +363,8 @@ def _words(
             continue
         if exact_case and text[first:after] != value:
             continue
-        hits.append(KeywordHit(first, after, group, value))
+        # tuple.__new__: a named tuple's own __new__ is Python code, even compiled.
+        hits.append(tuple.__new__(KeywordHit, (first, after, group, value)))
     return hits
 
 

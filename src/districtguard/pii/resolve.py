@@ -41,6 +41,14 @@ class Verdict(NamedTuple):
     normalised: str
 
 
+def _verdict(
+    element: Element, kind: str, confidence: float, normalised: str
+) -> Verdict:
+    # A named tuple's own ``__new__`` is Python code, even in the compiled
+    # build: ``tuple.__new__`` makes the same tuple in C.
+    return tuple.__new__(Verdict, (element, kind, confidence, normalised))
+
+
 def _distance(labels: dict[str, Label], *groups: str) -> int:
     best = NONE
     for group in groups:
@@ -69,7 +77,7 @@ def _ssn(
         if label == NONE or _beaten_by_negative(labels, label):
             return None
         confidence = 0.85 if formatted else 0.75
-        return Verdict(Element.GOVERNMENT_ID, "itin", confidence, digits)
+        return _verdict(Element.GOVERNMENT_ID, "itin", confidence, digits)
     if verdict is not SsnVerdict.SSN:
         return None
     if _beaten_by_negative(labels, label):
@@ -78,10 +86,10 @@ def _ssn(
     if label == NONE:
         if not formatted:
             return None
-        return Verdict(Element.SSN, "ssn", 0.65 if early else 0.6, digits)
+        return _verdict(Element.SSN, "ssn", 0.65 if early else 0.6, digits)
     if formatted:
-        return Verdict(Element.SSN, "ssn", 0.85, digits)
-    return Verdict(Element.SSN, "ssn", 0.75 if early else 0.7, digits)
+        return _verdict(Element.SSN, "ssn", 0.85, digits)
+    return _verdict(Element.SSN, "ssn", 0.75 if early else 0.7, digits)
 
 
 def _license(
@@ -115,7 +123,7 @@ def _license(
     if dl.is_bogus_license(normalised):  # last: most numbers are out before it
         return None
     kind = f"dl:{state}" if state else "dl"
-    return Verdict(Element.DRIVER_LICENSE, kind, confidence, normalised)
+    return _verdict(Element.DRIVER_LICENSE, kind, confidence, normalised)
 
 
 def _options_for_digits(
@@ -134,7 +142,7 @@ def _options_for_digits(
         found.append(
             (
                 labels[kw.ROUTING].distance,
-                Verdict(
+                _verdict(
                     Element.ROUTING_NUMBER,
                     "aba",
                     0.85 if labels[kw.ROUTING].distance <= NEAR else 0.75,
@@ -146,7 +154,7 @@ def _options_for_digits(
         found.append(
             (
                 labels[kw.BANK].distance,
-                Verdict(Element.BANK_ACCOUNT, "account", 0.75, digits),
+                _verdict(Element.BANK_ACCOUNT, "account", 0.75, digits),
             )
         )
     return found + _identity_documents(digits, labels, options)
@@ -162,7 +170,7 @@ def _identity_documents(
         if verdict is not None:
             found.append((_distance(labels, kw.DL, kw.DL_ABBR), verdict))
     if kw.PASSPORT in labels and passport_plausible(token):
-        verdict = Verdict(Element.GOVERNMENT_ID, "passport", 0.75, token)
+        verdict = _verdict(Element.GOVERNMENT_ID, "passport", 0.75, token)
         found.append((labels[kw.PASSPORT].distance, verdict))
     return found
 
@@ -183,12 +191,12 @@ def _custom_ids(
             continue
         words = [word.lower() for word in declared.keywords]
         if any(word in header for word in words):
-            verdict = Verdict(Element.GOVERNMENT_ID, declared.name, 0.75, token)
+            verdict = _verdict(Element.GOVERNMENT_ID, declared.name, 0.75, token)
             found.append((0, verdict))
             continue
         ends = [before.rfind(word) + len(word) for word in words if word in before]
         if ends:
-            verdict = Verdict(Element.GOVERNMENT_ID, declared.name, 0.7, token)
+            verdict = _verdict(Element.GOVERNMENT_ID, declared.name, 0.7, token)
             found.append((len(before) - max(ends), verdict))
     return found
 
@@ -257,7 +265,7 @@ def resolve(
         if kw.ROUTING in groups and routing_valid(digits):
             labels = ctx.labels(candidate.start, candidate.end, record)
             if kw.ROUTING in labels:
-                return Verdict(Element.ROUTING_NUMBER, "aba", 0.85, digits)
+                return _verdict(Element.ROUTING_NUMBER, "aba", 0.85, digits)
         return None
     brand = classify_card(digits) if shape in ("card", "digits") else None
     if brand is None and not options.government_ids:
@@ -275,7 +283,7 @@ def resolve(
         card_label = _distance(labels, kw.CARD, kw.CVV, kw.EXPIRY)
         confidence = 0.85 if card_label != NONE else 0.65
         choices.append(
-            (card_label, Verdict(Element.PAYMENT_CARD, brand, confidence, digits))
+            (card_label, _verdict(Element.PAYMENT_CARD, brand, confidence, digits))
         )
     if shape in ("digits", "spaced"):
         choices.extend(_options_for_digits(digits, labels, ctx, options))

@@ -153,9 +153,12 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
             and _fold(previous.text.split()[-1]) in _PARTICLES
         ):
             text_ = f"{previous.text} {match.group()}"
-            previous = found[-1] = _Token(previous.start, after, text_, kind, joiner)
+            joined = (previous.start, after, text_, kind, joiner)
+            previous = found[-1] = tuple.__new__(_Token, joined)
             continue
-        previous = _Token(first, after, match.group(), kind, joiner)
+        # tuple.__new__: a named tuple's own __new__ is Python code, even compiled.
+        token = (first, after, match.group(), kind, joiner)
+        previous = tuple.__new__(_Token, token)
         append(previous)
     return found
 
@@ -247,7 +250,7 @@ def find_names(text: str, start: int, end: int) -> Iterator[NameMatch]:
             while i < count and tokens[i].start < institution.end():
                 i += 1
             continue
-        yield NameMatch(tokens[i].start, name_end, first, last, score)
+        yield tuple.__new__(NameMatch, (tokens[i].start, name_end, first, last, score))
         i = last_index + 1
 
 
