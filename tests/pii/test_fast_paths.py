@@ -390,23 +390,58 @@ def test_a_digit_run_judged_once_needs_no_second_look_as_a_licence(
             assert resolve.resolve(twin, ctx, record, options) is not None
 
 
-@settings(max_examples=300, deadline=None)
+_SHAPES = ("ssn", "card", "aba", "spaced", "digits", "alnum")
+
+
+@settings(max_examples=500, deadline=None)
 @given(
     st.lists(
-        st.one_of(_PIECES, st.sampled_from(["٣٤٥٦٧٨٩٠١", "A12345", "x1234567"])),
+        st.one_of(
+            _PIECES,
+            st.sampled_from(
+                [
+                    "٣٤٥٦٧٨٩٠١",
+                    "A12345",
+                    "x1234567",
+                    "AB1234",
+                    "ABCD12345",
+                    "1234-5678-9",
+                    "123 456 789",
+                    "4111-111111-11111",
+                    "123.45.6789",
+                    "0",
+                    "/",
+                    "$",
+                    "#",
+                    "12345678901234567890",
+                ]
+            ),
+        ),
         max_size=40,
-    ).map("".join)
+    ).map("".join),
+    st.integers(0, 300),
+    st.integers(0, 300),
 )
-def test_candidates_found_from_their_first_character_equal_a_plain_search(
-    text: str,
+@example("a A12345 9", 0, 10).via("a capital run after a letter")
+@example("12345678 x", 1, 10).via("a search that starts inside a number")
+@example("1234567890123456789 12345678901234567890", 0, 0).via("19 digits, 20")
+def test_candidates_found_from_their_first_character_equal_the_rule(
+    text: str, low: int, high: int
 ) -> None:
-    """The candidate expression says first that a candidate starts with a
-    digit or a capital: the matches are those of the expression without it."""
-    first = candidates._FIRST
-    assert candidates.CANDIDATE_RE.pattern.startswith(first)
-    plain = re.compile(candidates.CANDIDATE_RE.pattern[len(first) :])
-    found = [(m.span(), m.lastgroup) for m in candidates.CANDIDATE_RE.finditer(text)]
-    assert found == [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+    """The candidate expression, written to skip to a digit or a capital and
+    to name each shape by an empty group, finds what the rule as stated finds:
+    the same spans with the same shapes, over the whole text and in a region."""
+    rule = re.compile(candidates.CANDIDATE_RULE)
+
+    def shape(match: re.Match[str]) -> str:
+        return next(name for name in _SHAPES if match.group(name) is not None)
+
+    for span in ((0, len(text)), (low, high)):
+        found = [
+            (m.span(), m.lastgroup)
+            for m in candidates.CANDIDATE_RE.finditer(text, *span)
+        ]
+        assert found == [(m.span(), shape(m)) for m in rule.finditer(text, *span)]
 
 
 _NAMEY = st.lists(
@@ -417,6 +452,36 @@ _NAMEY = st.lists(
     ),
     max_size=30,
 ).map("".join)  # fmt: skip
+
+
+_TOKENY = st.lists(
+    st.one_of(
+        _NAMEY,
+        st.sampled_from(
+            ["Mrs", "Ms.", "Mx", "Drs", "Mrx", "MR", "M", "D", "É.", "A.B.", "O'BRIEN",
+             "SMITH-JONES", "AB-C", "McDonald", "_", "\n", "ß", "Ø"]
+        ),
+    ),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TOKENY, st.integers(0, 200), st.integers(0, 200))
+@example("Mrs. Lee", 0, 8).via("an honorific that goes on past Mr")
+@example("xMaria Lopez", 0, 12).via("a capital inside a word")
+@example("Maria Lopez", 1, 11).via("a search that starts inside a word")
+def test_name_tokens_found_from_their_capital_equal_the_rule(
+    text: str, low: int, high: int
+) -> None:
+    """The name-token expression, written to skip to capitals and to name each
+    kind by an empty group, finds what the rule as stated finds: the same
+    tokens of the same kinds, over the whole text and in a window."""
+    rule = re.compile(person_name.TOKEN_RULE)
+    fast = person_name._TOKEN_RE
+    for span in ((0, len(text)), (low, high)):
+        found = [(m.span(), m.lastgroup) for m in fast.finditer(text, *span)]
+        assert found == [(m.span(), m.lastgroup) for m in rule.finditer(text, *span)]
 
 
 @settings(max_examples=400, deadline=None)

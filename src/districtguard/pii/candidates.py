@@ -25,13 +25,9 @@ except ImportError:  # pragma: no cover - exercised on platforms without wheels
 _BEFORE = r"(?<![\w.\-/+$@#])"
 _AFTER = r"(?!\w|[-./]\d)"
 
-# Every branch starts with a digit (``\d``: any script's) or a capital. Saying
-# so first, before the look behind, lets the search pass other characters
-# quickly: 10-20% less time on dense text and tables, two thirds less on JSON.
-_FIRST = r"(?=[\dA-Z])"
-
-CANDIDATE_RE: Final = re.compile(
-    _FIRST + _BEFORE + r"(?:"
+# The candidate shapes as the rules state them, each branch named by its shape.
+CANDIDATE_RULE: Final = (
+    _BEFORE + r"(?:"
     r"(?P<ssn>\d{3}(?P<d1>[-. ])\d{2}(?P=d1)\d{4})"
     r"|(?P<card>\d{4}(?P<d2>[ -])\d{4}(?P=d2)\d{4}(?P=d2)\d{1,4}(?:(?P=d2)\d{1,3})?"
     r"|\d{4}(?P<d3>[ -])\d{6}(?P=d3)\d{4,5})"
@@ -39,6 +35,30 @@ CANDIDATE_RE: Final = re.compile(
     r"|(?P<spaced>\d{3} \d{3} \d{3})"
     r"|(?P<digits>\d{6,19})"
     r"|(?P<alnum>[A-Z]{1,3}\d{4,14})"
+    r")" + _AFTER
+)
+
+# The same expression, written so that the search can skip to the characters a
+# candidate starts with: a digit (``\d``: any script's) or a capital. ``re``
+# skips ahead only for a pattern that begins by taking a character from a set,
+# so this one takes the first character, then looks behind it for what comes
+# before (two characters back), then says which kind it was (``(?<=\d)``),
+# and each branch goes on from the second character. An empty group at the end
+# of each branch names its shape: it is the last group matched, so
+# ``lastgroup`` gives the shape. The matches and shapes are those of
+# ``CANDIDATE_RULE`` (a property test holds them to it); the search takes a
+# quarter less time on dense text.
+CANDIDATE_RE: Final = re.compile(
+    r"[\dA-Z](?<![\w.\-/+$@#].)(?:"
+    r"(?<=\d)(?:"
+    r"\d{2}(?P<d1>[-. ])\d{2}(?P=d1)\d{4}(?P<ssn>)"
+    r"|(?:\d{3}(?P<d2>[ -])\d{4}(?P=d2)\d{4}(?P=d2)\d{1,4}(?:(?P=d2)\d{1,3})?"
+    r"|\d{3}(?P<d3>[ -])\d{6}(?P=d3)\d{4,5})(?P<card>)"
+    r"|\d{3}-\d{4}-\d(?P<aba>)"
+    r"|\d{2} \d{3} \d{3}(?P<spaced>)"
+    r"|\d{5,18}(?P<digits>)"
+    r")"
+    r"|(?<=[A-Z])[A-Z]{0,2}\d{4,14}(?P<alnum>)"
     r")" + _AFTER
 )
 
@@ -186,12 +206,6 @@ def find_candidates(text: str, regions: list[tuple[int, int]]) -> Iterator[Candi
                 continue
             last_end = match.end()
             shape = match.lastgroup or ""
-            if shape.startswith("d") and shape not in ("digits",):
-                shape = next(
-                    name
-                    for name in ("ssn", "card", "aba", "spaced", "digits", "alnum")
-                    if match.group(name)
-                )
             # tuple.__new__: a named tuple's own __new__ is Python code, even compiled.
             span = (match.start(), match.end(), shape, match.group())
             yield tuple.__new__(Candidate, span)

@@ -29,13 +29,30 @@ from districtguard.pii.names import (
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zß-öø-ÿ"
-_TOKEN_RE: Final = re.compile(
+# The tokens a name is made of, as the rules state them, each branch named by
+# its kind.
+TOKEN_RULE: Final = (
     rf"(?<![\w'.-])(?:"
     rf"(?P<honorific>(?:Mr|Mrs|Ms|Mx|Dr)\.?)"
     rf"|(?P<initial>[{_UP}]\.(?:\s?[{_UP}]\.)?)"
     rf"|(?P<word>(?:[{_UP}][{_LOW}]+(?:[{_UP}][{_LOW}]+)?|[{_UP}]'[{_UP}][{_LOW}]+)"
     rf"(?:-[{_UP}][{_LOW}]+)?)"
     rf"|(?P<caps>[{_UP}](?:'[{_UP}])?[{_UP}]+(?:-[{_UP}]{{2,}})?)"
+    r")(?![\w'])"
+)
+# The same expression, written so that the search skips to capitals (as the
+# candidate expression skips to digits, ``candidates.CANDIDATE_RE``): it takes
+# the capital every token starts with, looks behind it, and each branch goes on
+# from the second character (an honorific's after its M or D) and ends with an
+# empty group naming its kind, the last group matched. Half the time of
+# ``TOKEN_RULE`` on dense text, with the same tokens (a property test).
+_TOKEN_RE: Final = re.compile(
+    rf"[{_UP}](?<![\w'.-].)(?:"
+    rf"(?:(?<=M)(?:r|rs|s|x)|(?<=D)r)\.?(?P<honorific>)"
+    rf"|\.(?:\s?[{_UP}]\.)?(?P<initial>)"
+    rf"|(?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|'[{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]+)?"
+    rf"(?P<word>)"
+    rf"|(?:'[{_UP}])?[{_UP}]+(?:-[{_UP}]{{2,}})?(?P<caps>)"
     r")(?![\w'])"
 )
 # Words that begin a surname: "De La Cruz", "Van Buren", "DE LEON".
