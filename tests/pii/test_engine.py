@@ -206,6 +206,20 @@ def test_offsets_and_locations_point_at_the_value(options: DetectOptions) -> Non
     assert finding.record == "lines 1-2"
 
 
+def test_each_paragraph_is_a_record_named_by_its_lines(options: DetectOptions) -> None:
+    text = (
+        "SSN 234-56-7891\n \t\nMaria Lopez\nSSN 234-56-7892\n\n"
+        "card 4111 1111 1111 1111\nend"
+    )
+    found = scan_text(text, options)
+    assert [(str(f.element), f.record, f.statutory) for f in found] == [
+        ("SSN", "line 1", False),
+        ("PERSON_NAME", "lines 3-4", True),
+        ("SSN", "lines 3-4", True),
+        ("PAYMENT_CARD", "lines 6-7", False),
+    ]
+
+
 def test_element_filter_and_threshold_apply(options: DetectOptions) -> None:
     text = "Maria Lopez SSN 234-56-7891 and 4111111111111111"
     only_cards = dataclasses.replace(

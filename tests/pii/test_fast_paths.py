@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import pickle
 import re
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from districtguard.pii import (
 from districtguard.pii.documents import SNIFF_BYTES, file_source, read_source
 from districtguard.pii.documents.base import Limits, ReadContext, Source, TextUnit
 from districtguard.pii.documents.text import stream_units
-from districtguard.pii.elements import payment_card, person_name
+from districtguard.pii.elements import Element, payment_card, person_name
 from districtguard.pii.engine import detect
 from districtguard.pii.keywords import KeywordIndex, find_keywords
 from districtguard.pii.masking import mask_tail
@@ -574,3 +576,35 @@ def test_a_masked_name_shows_initials_as_a_joined_form_would(
     ]
     expected = " ".join(part for part in parts if part)
     assert person_name.mask_name(first, last) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.tuples(
+        st.text(max_size=8),
+        st.sampled_from(list(Element)),
+        st.none() | st.integers(0, 10**6),
+        st.none() | st.integers(0, 10**6),
+        st.text(max_size=8),
+        st.floats(0, 1),
+        st.text(max_size=8),
+        st.text(alphabet="0123456789abcdef", min_size=32, max_size=32),
+        st.text(max_size=8),
+        st.booleans(),
+        st.text(max_size=4),
+    )
+)
+def test_findings_made_slot_by_slot_equal_findings_made_by_the_dataclass(
+    values: tuple[object, ...],
+) -> None:
+    """The detector sets a finding's slots itself rather than through the
+    frozen dataclass's ``__init__``: the same finding, field for field, that
+    compares, hashes, prints and pickles the same."""
+    assert not hasattr(Finding, "__post_init__")
+    made = engine._new_finding(values)
+    plain = Finding(*values)  # type: ignore[arg-type]
+    assert made == plain
+    assert hash(made) == hash(plain)
+    assert repr(made) == repr(plain)
+    assert pickle.loads(pickle.dumps(made)) == plain  # noqa: S301 - made here
+    assert [getattr(made, f.name) for f in dataclasses.fields(Finding)] == list(values)

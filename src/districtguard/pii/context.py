@@ -92,11 +92,14 @@ class UnitContext:
         self.keywords = keywords
         self.window = window
         self.lines = LineIndex(unit.text, unit.first_line)
+        # Without records from its reader, a unit's records are its paragraphs,
+        # kept as their bounds only: their labels are made from line numbers.
         self._records: Sequence[Record] = unit.records or ()
         self._paragraphs = unit.records is None
         if self._paragraphs:
-            self._records = self._paragraph_records()
-        self._record_starts, self._record_ends = span_bounds(self._records)
+            self._record_starts, self._record_ends = self._paragraph_bounds()
+        else:
+            self._record_starts, self._record_ends = span_bounds(self._records)
         # Cells stay flat lists of numbers: detection asks which cell and
         # column a position is in far more often than it needs a Cell object.
         self._cells = unit.cells
@@ -113,14 +116,14 @@ class UnitContext:
         self._labels: dict[int, str] = {}  # record labels, once made
         self.groups = label_groups(unit, keywords)
 
-    def _paragraph_records(self) -> list[Record]:
-        records: list[Record] = []
-        start = 0
+    def _paragraph_bounds(self) -> tuple[list[int], list[int]]:
+        starts = [0]
+        ends: list[int] = []
         for match in _PARAGRAPH_BREAK.finditer(self.text):
-            records.append(Record(start, match.start(), ""))
-            start = match.end()
-        records.append(Record(start, len(self.text), ""))
-        return records
+            ends.append(match.start())
+            starts.append(match.end())
+        ends.append(len(self.text))
+        return starts, ends
 
     def record_index(self, position: int) -> int:
         """Return the index of the record holding ``position`` (-1 if none)."""
@@ -140,7 +143,7 @@ class UnitContext:
         known = self._labels.get(index)
         if known is not None:
             return known
-        label = self._records[index].label if index >= 0 else ""
+        label = self._records[index].label if index >= 0 and self._records else ""
         if label:
             self._labels[index] = label  # a RowRecords makes it when asked
             return label
@@ -155,7 +158,7 @@ class UnitContext:
 
     def record_location(self, index: int) -> str:
         """Return the record's own location, if its reader gave one."""
-        return self._records[index].location if index >= 0 else ""
+        return self._records[index].location if index >= 0 and self._records else ""
 
     def scope(self, index: int, start: int, end: int) -> tuple[int, int]:
         """Return the span where a name links to an element at ``start:end``."""
