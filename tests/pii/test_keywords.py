@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from districtguard.pii.keywords import KeywordIndex, find_keywords
+from districtguard.pii.elements.driver_license import STATES
+from districtguard.pii.keywords import STATE, KeywordIndex, find_keywords
 
 
 def _groups(text: str) -> list[tuple[str, str]]:
@@ -51,3 +52,13 @@ def test_index_returns_hits_inside_a_span() -> None:
     text = "SSN one, card two, routing three"
     index = KeywordIndex(find_keywords(text))
     assert [h.group for h in index.between(5, len(text))] == ["card", "routing"]
+
+
+@pytest.mark.parametrize("code", sorted(set(STATES) - {"ID"}))
+def test_every_state_code_in_capitals_is_a_state_hit(code: str) -> None:
+    """Each code on its own, in capitals, is its state ("ID" is the
+    identification keyword first)."""
+    hits = find_keywords(f"moved to {code} in June")
+    assert [(hit.start, hit.end, hit.group, hit.value) for hit in hits] == [
+        (9, 11, STATE, code)
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import product
+from itertools import groupby, product
 from typing import Final, NamedTuple
 
 import ahocorasick
@@ -335,8 +335,17 @@ _AUTOMATON: Final = _build()
 # Whole words: no letter or digit (``[^\W_]``, as ``str.isalnum``) before or
 # after. The look behind comes after the code, so the search starts from the
 # codes' first letters (a lookbehind in front makes it five times slower).
+# The codes are grouped by first letter ("A[KLRZ]|C[AOT]|..."): ``re`` tries
+# the branches of an alternation one by one, so a branch per letter rather than
+# per code costs a third less on dense text.
 _CODES = sorted(code for code in STATES if code.lower() not in _AUTOMATON)
-_STATE_CODE: Final = re.compile("(?:" + "|".join(_CODES) + r")(?<![^\W_]..)(?![^\W_])")
+_BY_FIRST = [
+    f"{first}[{''.join(code[1] for code in codes)}]"
+    for first, codes in groupby(_CODES, key=lambda code: code[0])
+]
+_STATE_CODE: Final = re.compile(
+    "(?:" + "|".join(_BY_FIRST) + r")(?<![^\W_]..)(?![^\W_])"
+)
 
 
 _ASCII_LOWER: Final = str.maketrans(
