@@ -578,22 +578,23 @@ def test_a_masked_name_shows_initials_as_a_joined_form_would(
     assert person_name.mask_name(first, last) == expected
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.tuples(
-        st.text(max_size=8),
-        st.sampled_from(list(Element)),
-        st.none() | st.integers(0, 10**6),
-        st.none() | st.integers(0, 10**6),
-        st.text(max_size=8),
-        st.floats(0, 1),
-        st.text(max_size=8),
-        st.text(alphabet="0123456789abcdef", min_size=32, max_size=32),
-        st.text(max_size=8),
-        st.booleans(),
-        st.text(max_size=4),
-    )
+_FINDING_VALUES = st.tuples(
+    st.text(max_size=8),
+    st.sampled_from(list(Element)),
+    st.none() | st.integers(0, 10**6),
+    st.none() | st.integers(0, 10**6),
+    st.text(max_size=8),
+    st.floats(0, 1),
+    st.text(max_size=8),
+    st.text(alphabet="0123456789abcdef", min_size=32, max_size=32),
+    st.text(max_size=8),
+    st.booleans(),
+    st.text(max_size=4),
 )
+
+
+@settings(max_examples=200, deadline=None)
+@given(_FINDING_VALUES)
 def test_findings_made_slot_by_slot_equal_findings_made_by_the_dataclass(
     values: tuple[object, ...],
 ) -> None:
@@ -608,3 +609,17 @@ def test_findings_made_slot_by_slot_equal_findings_made_by_the_dataclass(
     assert repr(made) == repr(plain)
     assert pickle.loads(pickle.dumps(made)) == plain  # noqa: S301 - made here
     assert [getattr(made, f.name) for f in dataclasses.fields(Finding)] == list(values)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_FINDING_VALUES)
+def test_a_findings_dict_spelled_out_equals_the_dataclass_as_a_dict(
+    values: tuple[object, ...],
+) -> None:
+    """``Finding.to_dict`` names each field itself rather than asking
+    ``dataclasses.asdict``: the same keys in the same order (the JSON Lines
+    contract's), the same values, the element by its name."""
+    finding = Finding(*values)  # type: ignore[arg-type]
+    expected = dataclasses.asdict(finding)
+    expected["element"] = str(finding.element)
+    assert list(finding.to_dict().items()) == list(expected.items())

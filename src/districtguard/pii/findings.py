@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from districtguard.pii.elements import Element
@@ -33,7 +33,21 @@ class Finding:
     kind: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the JSON-ready form used by every machine-readable output."""
-        data = asdict(self)
-        data["element"] = str(self.element)
-        return data
+        """Return the JSON-ready form used by every machine-readable output:
+        the fields in their order, the element as its name."""
+        # Spelled out rather than ``dataclasses.asdict``, which copies every
+        # value recursively: 8 against 0.25 µs a finding, and a dense file has
+        # a finding every few dozen characters. A test holds the two equal.
+        return {
+            "path": self.path,
+            "element": str(self.element),
+            "start": self.start,
+            "end": self.end,
+            "location": self.location,
+            "confidence": self.confidence,
+            "masked": self.masked,
+            "fingerprint": self.fingerprint,
+            "record": self.record,
+            "statutory": self.statutory,
+            "kind": self.kind,
+        }
