@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
+import io
 import json
 import random
 import tempfile
@@ -30,8 +31,11 @@ from common import (
     export_records,
     pin_one_core,
 )
-from districtguard.pii import TextUnit, detect, detector_build
+from districtguard.pii import Finding, TextUnit, detect, detector_build
 from districtguard.pii.documents.base import Limits
+from districtguard.pii.fingerprint import fingerprint
+from districtguard.pii.reports.jsonl import JsonLinesWriter
+from districtguard.pii.results import FileResult
 from districtguard.pii.scanner import ScanConfig, scan_file, scan_paths
 
 UNIT = 4 << 20  # the text reader's chunk size
@@ -66,6 +70,38 @@ def _library(text: str) -> tuple[_Clock, int]:
         for low in range(0, len(text), UNIT):
             found += len(detect(TextUnit(text[low : low + UNIT]), "bench", OPTIONS))
     return clock, found
+
+
+def _json_lines(findings: list[Finding]) -> tuple[_Clock, int]:
+    """Write ``findings`` as ``scan --format jsonl`` does, to memory."""
+    writer = JsonLinesWriter(io.StringIO())
+    result = FileResult("bench", "scanned", findings=tuple(findings))
+    with _Clock() as clock:
+        writer.add(result)
+    return clock, len(findings)
+
+
+def _findings_alone(findings: list[Finding]) -> tuple[_Clock, int]:
+    """Make ``findings`` again from their values, a fingerprint each, and do
+    nothing else: what the finding contract costs however fast detection is."""
+    key = OPTIONS.fingerprint_key
+    with _Clock() as clock:
+        for f in findings:
+            print_ = fingerprint(key, str(f.element), f.masked)
+            Finding(
+                f.path,
+                f.element,
+                f.start,
+                f.end,
+                f.location,
+                f.confidence,
+                f.masked,
+                print_,
+                f.record,
+                f.statutory,
+                f.kind,
+            )
+    return clock, len(findings)
 
 
 def _file(text: str, folder: Path) -> tuple[_Clock, int]:
@@ -242,6 +278,25 @@ def main() -> None:
     clock, found = best(lambda: _library(dense))
     per = f"{found / clock.wall:,.0f} findings/s ({found / clock.cpu:,.0f} CPU)"
     rows.append(("dense PII, library", clock.rate(len(dense), 2), per))
+    found_dense = [
+        finding
+        for low in range(0, len(dense), UNIT)
+        for finding in detect(TextUnit(dense[low : low + UNIT]), "bench", OPTIONS)
+    ]
+    clock, found = best(lambda: _json_lines(found_dense))
+    detail = f"{clock.per(found, 'findings')}; what `scan --format jsonl` adds"
+    rows.append(
+        ("dense PII, its findings as JSON Lines", clock.rate(len(dense), 2), detail)
+    )
+    clock, found = best(lambda: _findings_alone(found_dense))
+    detail = f"{clock.per(found, 'findings')}; the contract's floor, no detection"
+    rows.append(
+        (
+            "dense PII, its findings made, nothing else",
+            clock.rate(len(dense), 2),
+            detail,
+        )
+    )
     with tempfile.TemporaryDirectory() as folder:
         clock, found = best(lambda: _file(prose, Path(folder)))
         size = len(prose.encode())
