@@ -6,6 +6,7 @@ import dataclasses
 import io
 import pickle
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -392,6 +393,16 @@ def test_a_digit_run_judged_once_needs_no_second_look_as_a_licence(
             assert resolve.resolve(twin, ctx, record, options) is not None
 
 
+def _named_matches(
+    pattern: re.Pattern[str],
+    text: str,
+    span: tuple[int, int],
+    name: Callable[[re.Match[str]], str | None] = lambda match: match.lastgroup,
+) -> list[tuple[tuple[int, int], str | None]]:
+    """Return each match of ``pattern`` in ``text[span]``: its span and name."""
+    return [(match.span(), name(match)) for match in pattern.finditer(text, *span)]
+
+
 _SHAPES = ("ssn", "card", "aba", "spaced", "digits", "alnum")
 
 
@@ -439,11 +450,8 @@ def test_candidates_found_from_their_first_character_equal_the_rule(
         return next(name for name in _SHAPES if match.group(name) is not None)
 
     for span in ((0, len(text)), (low, high)):
-        found = [
-            (m.span(), m.lastgroup)
-            for m in candidates.CANDIDATE_RE.finditer(text, *span)
-        ]
-        assert found == [(m.span(), shape(m)) for m in rule.finditer(text, *span)]
+        found = _named_matches(candidates.CANDIDATE_RE, text, span)
+        assert found == _named_matches(rule, text, span, shape)
 
 
 _NAMEY = st.lists(
@@ -480,10 +488,9 @@ def test_name_tokens_found_from_their_capital_equal_the_rule(
     kind by an empty group, finds what the rule as stated finds: the same
     tokens of the same kinds, over the whole text and in a window."""
     rule = re.compile(person_name.TOKEN_RULE)
-    fast = person_name._TOKEN_RE
     for span in ((0, len(text)), (low, high)):
-        found = [(m.span(), m.lastgroup) for m in fast.finditer(text, *span)]
-        assert found == [(m.span(), m.lastgroup) for m in rule.finditer(text, *span)]
+        found = _named_matches(person_name._TOKEN_RE, text, span)
+        assert found == _named_matches(rule, text, span)
 
 
 @settings(max_examples=400, deadline=None)
