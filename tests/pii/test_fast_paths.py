@@ -452,6 +452,10 @@ def test_candidates_found_from_their_first_character_equal_the_rule(
     for span in ((0, len(text)), (low, high)):
         found = _named_matches(candidates.CANDIDATE_RE, text, span)
         assert found == _named_matches(rule, text, span, shape)
+    # Resolving skips taking separators out of these shapes: they have none.
+    for (start, end), name in _named_matches(rule, text, (0, len(text)), shape):
+        if name in resolve._UNSEPARATED:
+            assert not set(text[start:end]) & set(" -."), name
 
 
 _NAMEY = st.lists(

@@ -241,6 +241,7 @@ _DIGIT_GROUPS: Final = frozenset(
 )
 _DOCUMENT_GROUPS: Final = frozenset({kw.DL, kw.DL_ABBR, kw.PASSPORT})
 _ITIN_GROUPS: Final = frozenset({kw.ITIN, kw.SSN})
+_UNSEPARATED: Final = ("digits", "alnum")  # shapes of no space, dash or dot
 
 
 def resolve(
@@ -251,7 +252,8 @@ def resolve(
     Each validator runs before the labels are looked for, and once.
     """
     shape, token = candidate.shape, candidate.text
-    digits = token.translate(_SEPARATORS)
+    # Digit runs and letter-digit tokens hold no separator to take out.
+    digits = token if shape in _UNSEPARATED else token.translate(_SEPARATORS)
     groups = ctx.groups
     if shape == "ssn":
         kind = classify_ssn(digits)
