@@ -95,8 +95,7 @@ class UnitContext:
         # Without records from its reader, a unit's records are its paragraphs,
         # kept as their bounds only: their labels are made from line numbers.
         self._records: Sequence[Record] = unit.records or ()
-        self._paragraphs = unit.records is None
-        if self._paragraphs:
+        if unit.records is None:
             self._record_starts, self._record_ends = self._paragraph_bounds()
         else:
             self._record_starts, self._record_ends = span_bounds(self._records)
