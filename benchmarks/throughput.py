@@ -33,6 +33,7 @@ from common import (
 )
 from districtguard.pii import Finding, TextUnit, detect, detector_build
 from districtguard.pii.documents.base import Limits
+from districtguard.pii.engine import _new_finding
 from districtguard.pii.fingerprint import fingerprint
 from districtguard.pii.reports.jsonl import JsonLinesWriter
 from districtguard.pii.results import FileResult
@@ -82,24 +83,27 @@ def _json_lines(findings: list[Finding]) -> tuple[_Clock, int]:
 
 
 def _findings_alone(findings: list[Finding]) -> tuple[_Clock, int]:
-    """Make ``findings`` again from their values, a fingerprint each, and do
-    nothing else: what the finding contract costs however fast detection is."""
+    """Make ``findings`` again from their values as the detector makes them
+    (``engine._new_finding``), a fingerprint each, and do nothing else: what
+    the finding contract costs however fast detection is."""
     key = OPTIONS.fingerprint_key
     with _Clock() as clock:
         for f in findings:
             print_ = fingerprint(key, str(f.element), f.masked)
-            Finding(
-                f.path,
-                f.element,
-                f.start,
-                f.end,
-                f.location,
-                f.confidence,
-                f.masked,
-                print_,
-                f.record,
-                f.statutory,
-                f.kind,
+            _new_finding(
+                (
+                    f.path,
+                    f.element,
+                    f.start,
+                    f.end,
+                    f.location,
+                    f.confidence,
+                    f.masked,
+                    print_,
+                    f.record,
+                    f.statutory,
+                    f.kind,
+                )
             )
     return clock, len(findings)
 
